@@ -1,0 +1,39 @@
+// Event counters exposed by GET /counters. *_sent counts every deliver_sm written, redeliveries
+// included; *_acked counts ESME_ROK answers.
+
+const NAMES = [
+  'binds',
+  'bind_failures',
+  'unbinds',
+  'submits_received',
+  'submits_accepted',
+  'submits_throttled',
+  'submits_queue_full',
+  'submits_rejected',
+  'receipts_sent',
+  'receipts_acked',
+  'receipts_temp_errors',
+  'receipts_perm_errors',
+  'mo_sent',
+  'mo_acked',
+  'mo_temp_errors',
+  'mo_redelivered',
+  'mo_perm_errors',
+  'mo_timeouts',
+  'mo_connection_lost',
+  'enquire_links',
+  'generic_nacks',
+  'pdu_errors',
+  'sessions_dropped',
+] as const;
+
+export type CounterName = (typeof NAMES)[number];
+export type Counters = Record<CounterName, number>;
+
+export function createCounters(): Counters {
+  return Object.fromEntries(NAMES.map((n) => [n, 0])) as Counters;
+}
+
+export function resetCounters(c: Counters): void {
+  for (const n of NAMES) c[n] = 0;
+}

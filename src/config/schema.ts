@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+// One schema for the whole configuration: config/default.json, an optional JSON file named by
+// SIMPAIR_CONFIG, then the environment variables listed in ENV_OVERRIDES. Errors name the setting.
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+const decimalAmount = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount such as "5000.00"');
+
+export const configSchema = z.object({
+  serviceNumber: z.string().regex(/^[0-9]{3,15}$/, 'must be 3 to 15 digits'),
+  countryCode: z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a country calling code such as 254'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KES'),
+  minorDigits: z.number().int().min(0).max(4),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  http: z.object({ port, host: z.string().min(1), bodyLimit: z.string().min(1) }),
+  redis: z.object({
+    url: z.string().regex(/^rediss?:\/\/.+/, 'must look like redis://host:port').nullable(),
+    queuePrefix: z.string().regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {simpair}'),
+    keyPrefix: z.string().min(1),
+  }),
+  smpp: z.object({
+    url: z.string().regex(/^smpps?:\/\/[^:/]+:\d+\/?$/, 'must look like smpp://host:port').nullable(),
+    systemId: z.string().min(1).max(15, 'SMPP 3.4 system_id is at most 15 characters'),
+    password: z.string().max(8, 'SMPP 3.4 password is at most 8 characters'),
+    systemType: z.string().max(12),
+    bindMode: z.enum(['transceiver', 'receiver+transmitter']),
+    enquireLinkMs: positiveInt,
+    enquireLinkTimeoutMs: positiveInt,
+    responseTimeoutMs: positiveInt,
+    connectTimeoutMs: positiveInt,
+    window: z.number().int().min(1).max(1000),
+    segmentsPerSecond: z.number().positive(),
+    reconnectBaseMs: positiveInt,
+    reconnectMaxMs: positiveInt,
+    imsiTlvTag: z.number().int().min(0x1400).max(0x3fff).nullable(),
+    messageIdTlvTag: z.number().int().min(0x0001).max(0xffff).nullable(),
+    reassemblyTtlMs: positiveInt,
+    reassemblyMaxPending: positiveInt,
+    maxMessageOctets: positiveInt,
+    sourceTon: z.number().int().min(0).max(6),
+    sourceNpi: z.number().int().min(0).max(18),
+    destTon: z.number().int().min(0).max(6),
+    destNpi: z.number().int().min(0).max(18),
+    registeredDelivery: z.boolean(),
+    mtConcurrency: positiveInt,
+    mtMaxAttempts: positiveInt,
+  }),
+  mo: z.object({ dedupeWindowSeconds: positiveInt, repliesPerMsisdnPerMinute: positiveInt }),
+  payments: z.object({
+    windowSeconds: z.number().int().min(10).max(3600),
+    strict: z.boolean(),
+    maxPayment: decimalAmount,
+    dailyMax: decimalAmount,
+    maxFailedAuth: z.number().int().min(1).max(100),
+  }),
+  worker: z.object({ concurrency: z.number().int().min(1).max(1000) }),
+  adminToken: z.string().min(16, 'must be at least 16 characters').nullable(),
+  embedded: z.object({
+    dataDir: z.string().min(1),
+    redisPort: port,
+    adminToken: z.string().min(16),
+    demo: z.object({
+      subscriber: z.string(),
+      device: z.string(),
+      balance: decimalAmount,
+      merchant: z.string(),
+      merchantName: z.string(),
+    }),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+type Parse = (raw: string) => unknown;
+const asString: Parse = (raw) => raw;
+const asInt: Parse = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
+const asBool: Parse = (raw) => (raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw);
+
+/** Environment variable → config path, with how to read its text. */
+export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Parse }> = [
+  { env: 'REDIS_URL', path: 'redis.url', parse: asString },
+  { env: 'SMPP_URL', path: 'smpp.url', parse: asString },
+  { env: 'SMPP_SYSTEM_ID', path: 'smpp.systemId', parse: asString },
+  { env: 'SMPP_PASSWORD', path: 'smpp.password', parse: asString },
+  { env: 'SERVICE_NUMBER', path: 'serviceNumber', parse: asString },
+  { env: 'HTTP_PORT', path: 'http.port', parse: asInt },
+  { env: 'HTTP_HOST', path: 'http.host', parse: asString },
+  { env: 'ADMIN_TOKEN', path: 'adminToken', parse: asString },
+  { env: 'LOG_LEVEL', path: 'logLevel', parse: asString },
+  { env: 'PAYMENT_WINDOW_SECONDS', path: 'payments.windowSeconds', parse: asInt },
+  { env: 'PAYMENT_STRICT', path: 'payments.strict', parse: asBool },
+  { env: 'WORKER_CONCURRENCY', path: 'worker.concurrency', parse: asInt },
+  { env: 'SMPP_ENQUIRE_LINK_MS', path: 'smpp.enquireLinkMs', parse: asInt },
+  { env: 'SMPP_ENQUIRE_LINK_TIMEOUT_MS', path: 'smpp.enquireLinkTimeoutMs', parse: asInt },
+  { env: 'SMPP_RESPONSE_TIMEOUT_MS', path: 'smpp.responseTimeoutMs', parse: asInt },
+  { env: 'SMPP_RECONNECT_BASE_MS', path: 'smpp.reconnectBaseMs', parse: asInt },
+  { env: 'SMPP_SEGMENTS_PER_SECOND', path: 'smpp.segmentsPerSecond', parse: asInt },
+  { env: 'SMPP_BIND_MODE', path: 'smpp.bindMode', parse: asString },
+  { env: 'MO_DEDUPE_WINDOW_SECONDS', path: 'mo.dedupeWindowSeconds', parse: asInt },
+  { env: 'REPLIES_PER_MSISDN_PER_MINUTE', path: 'mo.repliesPerMsisdnPerMinute', parse: asInt },
+  { env: 'EMBEDDED_DATA_DIR', path: 'embedded.dataDir', parse: asString },
+  { env: 'EMBEDDED_REDIS_PORT', path: 'embedded.redisPort', parse: asInt },
+];

@@ -1,0 +1,62 @@
+import type { Payment, ReasonCode } from './payment';
+import type { ReplyKind } from './replies';
+
+// What the pure decision hands to the shell: records to store, the ledger transfer, SMS to send and
+// jobs to schedule. The store applies all of it in one atomic step (DESIGN §3, §5).
+
+export type OutcomeCode =
+  | 'pending_device' // request stored with a code, waiting for the device half
+  | 'waiting_request' // device half stored, waiting for the main SIM's request
+  | 'completed'
+  | 'rejected'
+  | 'declined'
+  | 'expired'
+  | 'cancelled'
+  | 'locked' // refused because the subscriber is (now) locked
+  | 'noop' // nothing changes (duplicate, early or stale expiry, nothing to cancel)
+  | 'refused'; // no half created (device not linked, code required in strict mode)
+
+export interface Reply {
+  to: string;
+  text: string;
+  kind: ReplyKind;
+}
+
+/** Only the fields that change are present. */
+export interface SubscriberChanges {
+  failedAuth?: number;
+  locked?: boolean;
+  lockReason?: string;
+  dailySpentMinor?: number;
+  dailyDate?: string;
+  balanceMinor?: number;
+}
+
+export interface Transfer {
+  /** = payment id, so the ledger can apply it exactly once. */
+  id: string;
+  fromMsisdn: string;
+  toMerchant: string;
+  amountMinor: number;
+}
+
+export interface Decision {
+  /** Payments created or changed: full new records with the history appended. */
+  payments: Payment[];
+  subscriber: SubscriberChanges;
+  transfer?: Transfer;
+  replies: Reply[];
+  /** Delayed expiry jobs to schedule. */
+  expiries: { paymentId: string; at: number }[];
+  /** The new code now in use (the shell reserves the global code → subscriber pointer). */
+  codeIssued?: string;
+  /** Codes no longer pending (the shell drops their global pointers). */
+  codesReleased: string[];
+  outcome: OutcomeCode;
+  /** Why, for logs and metrics (payments also carry it in their history). */
+  reason?: ReasonCode;
+}
+
+export function decision(outcome: OutcomeCode, parts: Partial<Omit<Decision, 'outcome'>> = {}): Decision {
+  return { payments: [], subscriber: {}, replies: [], expiries: [], codesReleased: [], ...parts, outcome };
+}

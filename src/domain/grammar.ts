@@ -1,0 +1,87 @@
+import { isCode } from './code';
+import { parseAmount } from './money';
+
+// The SMS command language (DESIGN §1): PAY <amount> <merchant> [<code>], BAL, CANCEL [<code>], HELP.
+// Parsing never throws: anything outside this narrow grammar is `invalid` with a reason for metrics,
+// and the shell answers it with the help text.
+
+export type Command =
+  | { kind: 'pay'; amountMinor: number; merchant: string; code?: string }
+  | { kind: 'balance' }
+  | { kind: 'cancel'; code?: string }
+  | { kind: 'help' }
+  | { kind: 'invalid'; reason: InvalidReason };
+
+export type InvalidReason =
+  | 'empty'
+  | 'too_long'
+  | 'control_character'
+  | 'non_ascii'
+  | 'unknown_command'
+  | 'arguments'
+  | 'amount_format'
+  | 'amount_zero'
+  | 'amount_too_many_decimals'
+  | 'amount_too_large'
+  | 'merchant'
+  | 'code';
+
+export interface GrammarOptions {
+  minorDigits: number;
+  maxMinor: number;
+}
+
+/** Longer than three concatenated SMS parts is not a command a person typed. */
+export const MAX_COMMAND_LENGTH = 480;
+const MERCHANT = /^[A-Z0-9]{2,20}$/;
+// Tab, LF, CR count as spaces; every other C0/C1 control character or DEL makes the text invalid.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const NON_ASCII = /[^\u0000-\u007F]/;
+
+export function parseCommand(text: string, opts: GrammarOptions): Command {
+  if (typeof text !== 'string') return invalid('empty');
+  if (text.length > MAX_COMMAND_LENGTH) return invalid('too_long');
+  if (CONTROL.test(text)) return invalid('control_character');
+  if (NON_ASCII.test(text)) return invalid('non_ascii');
+  const tokens = text.toUpperCase().split(/[ \t\r\n]+/).filter((t) => t !== '');
+  if (tokens.length === 0) return invalid('empty');
+  const [verb, ...args] = tokens;
+  switch (verb) {
+    case 'PAY':
+      return parsePay(args, opts);
+    case 'BAL':
+    case 'BALANCE':
+      return args.length === 0 ? { kind: 'balance' } : invalid('arguments');
+    case 'HELP':
+    case '?':
+      return args.length === 0 ? { kind: 'help' } : invalid('arguments');
+    case 'CANCEL':
+      if (args.length === 0) return { kind: 'cancel' };
+      if (args.length > 1) return invalid('arguments');
+      return isCode(args[0]) ? { kind: 'cancel', code: args[0] } : invalid('code');
+    default:
+      return invalid('unknown_command');
+  }
+}
+
+function parsePay(args: string[], opts: GrammarOptions): Command {
+  if (args.length < 2 || args.length > 3) return invalid('arguments');
+  const [amountText, merchant, code] = args;
+  const amount = parseAmount(amountText, opts.minorDigits, opts.maxMinor);
+  if (!amount.ok) return invalid(AMOUNT_REASON[amount.reason]);
+  if (!MERCHANT.test(merchant)) return invalid('merchant');
+  if (code === undefined) return { kind: 'pay', amountMinor: amount.minor, merchant };
+  if (!isCode(code)) return invalid('code');
+  return { kind: 'pay', amountMinor: amount.minor, merchant, code };
+}
+
+const AMOUNT_REASON = {
+  format: 'amount_format',
+  zero: 'amount_zero',
+  too_many_decimals: 'amount_too_many_decimals',
+  too_large: 'amount_too_large',
+} as const satisfies Record<string, InvalidReason>;
+
+function invalid(reason: InvalidReason): Command {
+  return { kind: 'invalid', reason };
+}

@@ -1,0 +1,121 @@
+import type { Money } from './money';
+
+// Every SMS text simpair sends, in one place. Rules: GSM 03.38 basic characters only (so data_coding 0,
+// 160 characters per part), one part where possible, and the words people and scripts look for
+// (issue 3): "Paid", "code XXXXXX", "rejected", "expired", "declined", "locked", "cancelled".
+// A rejection never says which factor failed (amount, merchant or device) — that would help an attacker.
+
+export type ReplyKind =
+  | 'code_issued'
+  | 'paid'
+  | 'device_confirmed'
+  | 'device_waiting'
+  | 'rejected'
+  | 'expired'
+  | 'declined'
+  | 'locked'
+  | 'cancelled'
+  | 'no_pending_payment'
+  | 'code_required'
+  | 'not_linked'
+  | 'help'
+  | 'balance'
+  | 'not_registered';
+
+export type DeclineWhy = 'insufficient_funds' | 'over_payment_limit' | 'over_daily_limit' | 'unknown_merchant';
+
+/** GSM 03.38 default alphabet, basic table (without ESC), one septet each. */
+export const GSM7_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+export const SMS_SINGLE_PART = 160;
+
+export function isGsm7Basic(text: string): boolean {
+  for (const ch of text) if (!GSM7_BASIC.includes(ch)) return false;
+  return true;
+}
+
+/** Operator-entered text (merchant names) may hold anything: keep it short and inside GSM 03.38. */
+export function gsmSafe(text: string, maxLength = 20): string {
+  const safe = Array.from(text, (ch) => (GSM7_BASIC.includes(ch) && ch !== '\n' && ch !== '\r' ? ch : '?')).join('');
+  return safe.length > maxLength ? safe.slice(0, maxLength) : safe;
+}
+
+const money = (m: Money): string => `${m.amount} ${m.currency}`;
+const payee = (merchant: string, name?: string): string =>
+  name && gsmSafe(name) !== merchant ? `${merchant} (${gsmSafe(name)})` : merchant;
+const windowText = (seconds: number): string =>
+  seconds % 60 === 0 ? `${seconds / 60} min` : `${Math.round(seconds)} s`;
+
+export function codeIssuedText(amount: Money, merchant: string, code: string, windowSeconds: number): string {
+  return `To pay, confirm ${money(amount)} to ${merchant} on your payment device: code ${code} (valid ${windowText(windowSeconds)}). Not you? Send CANCEL ${code}`;
+}
+
+export function paidText(amount: Money, merchant: string, merchantName: string | undefined, paymentId: string, balance: Money): string {
+  return `Paid ${money(amount)} to ${payee(merchant, merchantName)}. Payment ${paymentId}. New balance ${money(balance)}.`;
+}
+
+export function deviceConfirmedText(amount: Money, merchant: string, paymentId: string): string {
+  return `Confirmed: ${money(amount)} to ${merchant} paid. Payment ${paymentId}.`;
+}
+
+export function deviceWaitingText(amount: Money, merchant: string, windowSeconds: number): string {
+  return `${money(amount)} to ${merchant} noted, waiting for the request from your phone (${windowText(windowSeconds)}).`;
+}
+
+export function rejectedText(amount: Money, merchant: string, paymentId: string): string {
+  return `Payment ${paymentId} of ${money(amount)} to ${merchant} rejected. If this was not you, contact your operator.`;
+}
+
+/** To the SIM that presented the code: says nothing about the payment it named. */
+export function deviceRejectedText(): string {
+  return 'Payment rejected.';
+}
+
+export function expiredText(amount: Money, merchant: string, paymentId: string): string {
+  return `Payment ${paymentId} of ${money(amount)} to ${merchant} expired: it was not confirmed in time. Nothing was paid.`;
+}
+
+const DECLINE_WHY: Record<DeclineWhy, string> = {
+  insufficient_funds: 'insufficient funds',
+  over_payment_limit: 'above the payment limit',
+  over_daily_limit: 'above the daily limit',
+  unknown_merchant: 'unknown merchant',
+};
+
+export function declinedText(amount: Money, merchant: string, why: DeclineWhy, paymentId?: string): string {
+  const ref = paymentId ? ` Payment ${paymentId}.` : '';
+  return `Payment of ${money(amount)} to ${merchant} declined: ${DECLINE_WHY[why]}.${ref} Nothing was paid.`;
+}
+
+export function lockedText(): string {
+  return 'Your payment account is locked for your safety. Please contact your operator to unlock it.';
+}
+
+export function cancelledText(amount: Money, merchant: string, paymentId: string): string {
+  return `Payment ${paymentId} of ${money(amount)} to ${merchant} cancelled. Nothing was paid.`;
+}
+
+export function noPendingPaymentText(): string {
+  return 'There is no pending payment to cancel.';
+}
+
+export function codeRequiredText(): string {
+  return 'Please add the code from your phone: PAY <amount> <merchant> <code>';
+}
+
+export function notLinkedText(): string {
+  return 'This SIM is not linked to a payment account.';
+}
+
+export function helpText(serviceNumber?: string): string {
+  const to = serviceNumber ? ` to ${serviceNumber}` : '';
+  return `Send${to}: PAY <amount> <merchant> to pay, BAL for your balance, CANCEL [code] to stop a payment, HELP for this text.`;
+}
+
+export function balanceText(balance: Money): string {
+  return `Your balance is ${money(balance)}.`;
+}
+
+export function notRegisteredText(): string {
+  return 'This number is not registered for payments.';
+}

@@ -1,0 +1,52 @@
+import type { Decision } from './decision';
+import { isTerminal, type Payment } from './payment';
+
+// The slice of one subscriber's state that a decision needs. The store loads it from the subscriber's
+// own hash-tagged keys, and applies the decision only if `version` is unchanged (optimistic check).
+
+export interface Device {
+  msisdn: string;
+  imsi?: string;
+  /** false once unbound: its later halves are refused, and its waiting halves no longer match. */
+  active: boolean;
+}
+
+export interface SubscriberView {
+  msisdn: string;
+  imsi?: string;
+  locked: boolean;
+  lockReason?: string;
+  balanceMinor: number;
+  /** Consecutive failed authentications; reset by a completed payment. */
+  failedAuth: number;
+  dailySpentMinor: number;
+  /** YYYY-MM-DD (UTC) that dailySpentMinor belongs to. */
+  dailyDate: string;
+  devices: Device[];
+  /** Non-terminal payments of this main SIM. */
+  open: Payment[];
+  version: number;
+}
+
+/** The UTC calendar day of a timestamp: daily limits reset at 00:00 UTC. */
+export function utcDate(now: number): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+/**
+ * The view after a decision is stored: the same merge the Redis script performs, for tests and for
+ * callers that decide several events in a row.
+ */
+export function applyDecisionToView(view: SubscriberView, d: Decision): SubscriberView {
+  const changed = d.payments.length > 0 || Object.keys(d.subscriber).length > 0;
+  if (!changed) return view;
+  const byId = new Map(view.open.map((p) => [p.id, p]));
+  for (const p of d.payments) byId.set(p.id, p);
+  const defined = Object.fromEntries(Object.entries(d.subscriber).filter(([, v]) => v !== undefined));
+  return {
+    ...view,
+    ...defined,
+    open: [...byId.values()].filter((p) => !isTerminal(p.state)),
+    version: view.version + 1,
+  };
+}

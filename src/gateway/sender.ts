@@ -1,0 +1,95 @@
+import { randomInt } from 'node:crypto';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { EsmeSession } from '../smpp/esme-session';
+import { SmppRequestError } from '../smpp/esme-session';
+import { isTemporary, statusName } from '../smpp/status';
+import { splitForSubmit } from '../smpp/split';
+import { messageIdCandidates } from '../smpp/receipt';
+import type { SegmentThrottle } from '../smpp/throttle';
+import type { MtMessage } from '../queues';
+import type { ReplyStore } from '../store/replies';
+import { metrics } from '../metrics';
+
+export interface SenderOptions {
+  session: () => EsmeSession | null;
+  throttle: SegmentThrottle;
+  replies: ReplyStore;
+  serviceNumber: string;
+  sourceTon: number;
+  sourceNpi: number;
+  destTon: number;
+  destNpi: number;
+  registeredDelivery: boolean;
+  /** Attempts of one part on temporary SMSC statuses before the job itself is retried. */
+  partAttempts: number;
+  log: Logger;
+}
+
+/** Job data plus the progress a retried job resumes from (parts already accepted are not resent). */
+type MtJobData = MtMessage & { sentParts?: string[]; ref?: number };
+
+/**
+ * Sends one reply as submit_sm segments through the window and the segment throttle. Progress is
+ * written to the job after each accepted part, so a retry resends only what the SMSC has not
+ * accepted; a crash between the SMSC's answer and that write can repeat one part (replies are at
+ * least once, DESIGN §5).
+ */
+export function createSender(opts: SenderOptions): (job: Job<MtJobData>) => Promise<void> {
+  return async (job) => {
+    const mt = job.data;
+    const ref = mt.ref ?? randomInt(0, 256);
+    const { dataCoding, udhi, segments } = splitForSubmit(mt.text, { ref });
+    const sent = [...(mt.sentParts ?? [])];
+    if (mt.ref === undefined) await job.updateData({ ...mt, ref, sentParts: sent });
+    for (let i = sent.length; i < segments.length; i++) {
+      const messageId = await submitPart(job, segments[i], dataCoding, udhi);
+      sent.push(messageId);
+      await opts.replies.markPartSent(mt.id, messageIdCandidates(messageId), messageId, segments.length, Date.now());
+      await job.updateData({ ...mt, ref, sentParts: sent });
+    }
+    await opts.replies.markSent(mt.id, Date.now());
+  };
+
+  async function submitPart(job: Job<MtJobData>, segment: Buffer, dataCoding: number, udhi: boolean): Promise<string> {
+    const mt = job.data;
+    for (let attempt = 1; ; attempt++) {
+      await opts.throttle.waitTurn(1);
+      const session = opts.session();
+      if (!session || !session.bound) throw new Error('no SMPP bind is up; the reply will be retried');
+      try {
+        const resp = await session.request('submit_sm', {
+          service_type: mt.ussd ? 'USSD' : '',
+          source_addr_ton: opts.sourceTon,
+          source_addr_npi: opts.sourceNpi,
+          source_addr: opts.serviceNumber,
+          dest_addr_ton: opts.destTon,
+          dest_addr_npi: opts.destNpi,
+          destination_addr: mt.to,
+          esm_class: udhi ? 0x40 : 0x00,
+          registered_delivery: opts.registeredDelivery ? 0x01 : 0x00,
+          data_coding: dataCoding,
+          short_message: segment,
+          ...(mt.ussd ? { ussd_service_op: mt.ussd.op, ...(mt.ussd.sessionInfo ? { its_session_info: Buffer.from(mt.ussd.sessionInfo, 'hex') } : {}) } : {}),
+        });
+        opts.throttle.onSuccess();
+        metrics.mtSubmitted.inc();
+        return String(resp.message_id ?? '');
+      } catch (err) {
+        if (err instanceof SmppRequestError) {
+          if (isTemporary(err.status)) {
+            metrics.mtThrottled.inc();
+            opts.throttle.onThrottled(Date.now());
+            if (attempt < opts.partAttempts) continue;
+            throw err; // let BullMQ retry the job later with its own back-off
+          }
+          metrics.mtFailed.inc({ reason: statusName(err.status) });
+          await opts.replies.markFailed(mt.id, statusName(err.status), Date.now());
+          opts.log.warn({ reply: mt.id, status: statusName(err.status) }, 'reply refused permanently by the SMSC');
+          throw new UnrecoverableError(`submit_sm refused: ${statusName(err.status)}`);
+        }
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { Queue, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { QUEUE, type DlrMessage, type MoMessage, type MtMessage } from '../queues';
+import { createKeys } from '../store/keys';
+import { registerScripts } from '../store/scripts';
+import { ReplyStore } from '../store/replies';
+import type { Redis } from '../store/redis';
+import { Outbox } from './outbox';
+import { createMoProcessor } from './mo';
+import { createDlrProcessor } from './dlr';
+
+export interface WorkerRoleDeps {
+  config: Config;
+  /** Blocking connection (maxRetriesPerRequest: null) shared by the workers and queues. */
+  redis: Redis;
+  log: Logger;
+}
+
+/** The worker role: MO processing, delivery receipts; replies leave through the MT queue. */
+export class WorkerRole {
+  private readonly workers: Worker[] = [];
+  private readonly queues: Queue[] = [];
+
+  constructor(private readonly deps: WorkerRoleDeps) {}
+
+  async start(): Promise<void> {
+    const { config, redis, log } = this.deps;
+    const prefix = config.redis.queuePrefix;
+    const keys = createKeys(config.redis.keyPrefix);
+    const scripts = registerScripts(redis);
+    const replies = new ReplyStore(redis, keys, scripts);
+    const mtQueue = new Queue<MtMessage>(QUEUE.mt, {
+      connection: redis,
+      prefix,
+      defaultJobOptions: {
+        attempts: config.smpp.mtMaxAttempts,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 3600, count: 10000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    });
+    this.queues.push(mtQueue);
+    const outbox = new Outbox(mtQueue, replies, redis, keys, config.mo.repliesPerMsisdnPerMinute);
+    const mo = new Worker<MoMessage>(QUEUE.mo, createMoProcessor({ outbox, countryCode: config.countryCode, serviceNumber: config.serviceNumber }), {
+      connection: redis,
+      prefix,
+      concurrency: config.worker.concurrency,
+    });
+    const dlr = new Worker<DlrMessage>(QUEUE.dlr, createDlrProcessor(replies), { connection: redis, prefix, concurrency: 8 });
+    for (const w of [mo, dlr]) {
+      w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
+      w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job attempt failed'));
+      this.workers.push(w);
+    }
+  }
+
+  /** Graceful: workers finish their active jobs (BullMQ close waits), then queues close. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(this.queues.map((q) => q.close()));
+  }
+}

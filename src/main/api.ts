@@ -1,0 +1,3 @@
+import { runRoles } from './boot';
+
+runRoles(['api']);

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createLogger } from '../log';
+import { RedisServer, waitForPort } from '../store/redis-server';
+import { configOrExit } from './boot';
+import { onShutdown, startRoles } from './roles';
+
+// `npm start`: the whole system on one machine with embedded defaults. A private redis-server
+// (AOF on, data under embedded.dataDir) when REDIS_URL is unset; the bundled SMSC simulator when
+// SMPP_URL is unset; then gateway, worker and API in this process.
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger('embedded', config.logLevel);
+  const cleanups: Array<() => Promise<void>> = [];
+  const simSmppPort = Number(process.env.SIM_SMPP_PORT ?? 2775);
+  const simHttpPort = Number(process.env.SIM_HTTP_PORT ?? 2776);
+
+  if (!config.redis.url) {
+    const redis = new RedisServer({ port: config.embedded.redisPort, dir: path.resolve(ROOT, config.embedded.dataDir, 'redis') });
+    await redis.start();
+    cleanups.unshift(() => redis.stop());
+    config.redis.url = redis.url;
+  }
+  let sim: ChildProcess | null = null;
+  if (!config.smpp.url) {
+    sim = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'smsc-sim', 'main.ts')], {
+      env: {
+        ...process.env,
+        SIM_SMPP_PORT: String(simSmppPort),
+        SIM_HTTP_PORT: String(simHttpPort),
+        SIM_SYSTEM_ID: config.smpp.systemId,
+        SIM_PASSWORD: config.smpp.password,
+        SIM_SERVICE_NUMBER: config.serviceNumber,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const child = sim;
+    cleanups.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    );
+    await waitForPort(simSmppPort, 15000);
+    config.smpp.url = `smpp://127.0.0.1:${simSmppPort}`;
+  }
+  if (!config.adminToken) config.adminToken = config.embedded.adminToken;
+
+  const running = await startRoles(config, ['gateway', 'worker', 'api'], log, { gatewayName: 'embedded' });
+  cleanups.unshift(() => running.stop());
+  const stopAll = async (): Promise<void> => {
+    for (const c of cleanups) await c().catch(() => undefined);
+  };
+  onShutdown(log, stopAll);
+
+  const api = `http://${config.http.host}:${running.httpPort}`;
+  const lines = [
+    'simpair is running (embedded defaults)',
+    `  admin/ops API   ${api}   (health ${api}/healthz, readiness ${api}/readyz, metrics ${api}/metrics)`,
+    `  admin token     ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${config.adminToken}  (demo only; set ADMIN_TOKEN in production)`}`,
+    `  redis           ${config.redis.url}${process.env.REDIS_URL ? '' : `  (private, AOF in ${config.embedded.dataDir}/redis)`}`,
+    `  SMSC            ${config.smpp.url}${sim ? `  (simulator; control API http://127.0.0.1:${simHttpPort})` : ''}`,
+    `  service number  ${config.serviceNumber}`,
+  ];
+  if (sim) {
+    lines.push(
+      `  try it:  curl -s -XPOST http://127.0.0.1:${simHttpPort}/mo -H 'content-type: application/json' -d '{"from":"${config.embedded.demo.subscriber}","text":"HELP"}'`,
+      `           curl -s http://127.0.0.1:${simHttpPort}/handsets/${config.embedded.demo.subscriber}/inbox`,
+    );
+  }
+  lines.push('  stop with Ctrl-C');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`simpair: cannot start: ${err.message}\n`);
+  process.exit(1);
+});

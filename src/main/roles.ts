@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createFailFastConnection, createWorkerConnection, type Redis } from '../store/redis';
+import { createKeys } from '../store/keys';
+import { Gateway } from '../gateway/gateway';
+import { WorkerRole } from '../jobs/worker-role';
+import { createApp } from '../http/app';
+
+export type Role = 'gateway' | 'worker' | 'api';
+
+export interface RunningRoles {
+  gateway?: Gateway;
+  httpPort?: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The only place that creates connections, queues, workers and servers. Each role can run alone
+ * (src/main/<role>.ts) or together (src/main/all.ts, and the embedded start).
+ */
+export async function startRoles(config: Config, roles: Role[], log: Logger, opts: { gatewayName?: string } = {}): Promise<RunningRoles> {
+  const redisUrl = config.redis.url;
+  if (!redisUrl) throw new Error('REDIS_URL (redis.url) is not set');
+  const connections: Redis[] = [];
+  const conn = (r: Redis): Redis => {
+    connections.push(r);
+    r.on('error', (err) => log.debug({ err: err.message }, 'redis connection error'));
+    return r;
+  };
+  const stops: Array<() => Promise<void>> = [];
+  const running: RunningRoles = { stop: async () => undefined };
+
+  if (roles.includes('worker')) {
+    const worker = new WorkerRole({ config, redis: conn(createWorkerConnection(redisUrl, 'simpair-worker')), log: log.child({ role: 'worker' }) });
+    await worker.start();
+    stops.push(() => worker.stop());
+  }
+  if (roles.includes('gateway')) {
+    if (!config.smpp.url) throw new Error('SMPP_URL (smpp.url) is not set');
+    const gateway = new Gateway({
+      config,
+      name: opts.gatewayName ?? `gw-${process.pid}`,
+      smppUrl: config.smpp.url,
+      intakeRedis: conn(createFailFastConnection(redisUrl, 'simpair-gateway-intake')),
+      workerRedis: conn(createWorkerConnection(redisUrl, 'simpair-gateway-mt')),
+      log: log.child({ role: 'gateway' }),
+    });
+    await gateway.start();
+    running.gateway = gateway;
+    stops.unshift(() => gateway.stop()); // intake stops first on shutdown
+  }
+  if (roles.includes('api')) {
+    const redis = conn(createFailFastConnection(redisUrl, 'simpair-api'));
+    const app = createApp({ redis, keys: createKeys(config.redis.keyPrefix), log: log.child({ role: 'api' }), bodyLimit: config.http.bodyLimit });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    const addr = server.address();
+    running.httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
+    stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  }
+
+  running.stop = async () => {
+    for (const stop of stops) await stop().catch((err: Error) => log.warn({ err: err.message }, 'error while stopping'));
+    await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+  };
+  return running;
+}
+
+/** SIGTERM/SIGINT → graceful stop once; a second signal exits at once. */
+export function onShutdown(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    stop()
+      .then(() => process.exit(0))
+      .catch((err: Error) => {
+        log.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => handler('SIGTERM'));
+  process.on('SIGINT', () => handler('SIGINT'));
+}

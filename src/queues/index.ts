@@ -1,0 +1,59 @@
+// Queue names and the plain-JSON messages that cross them. The SMPP transport and the payment
+// workers meet only here: nothing in these types knows about SMPP sessions or payments.
+
+export const QUEUE = {
+  /** Mobile-originated messages, enqueued by a gateway before it answers deliver_sm. */
+  mo: 'mo',
+  /** Mobile-terminated replies, sent by whichever gateway holds a transmitting bind. */
+  mt: 'mt',
+  /** Delivery receipts, enqueued by a gateway, applied to reply state by workers. */
+  dlr: 'dlr',
+  /** Delayed jobs that expire pending payments at the end of their window. */
+  expiry: 'expiry',
+} as const;
+
+export interface MoMessage {
+  /** Unique id of this MO (dedupe key plus first-seen time), stable across job retries. */
+  id: string;
+  source: string;
+  sourceTon: number;
+  sourceNpi: number;
+  destination: string;
+  text: string;
+  dataCoding: number;
+  /** IMSI reported by the network in the configured vendor TLV, when present. */
+  imsi?: string;
+  /** SMSC message id for the MO, when the carrier supplies one. */
+  smscMessageId?: string;
+  serviceType?: string;
+  ussd?: { op: number; sessionInfo?: string };
+  receivedAt: number;
+  gateway: string;
+}
+
+export interface MtMessage {
+  /** Deterministic reply id (e.g. `<mo id>:main`), so a retried job enqueues the reply once. */
+  id: string;
+  to: string;
+  text: string;
+  kind: string;
+  correlationId?: string;
+  ussd?: { op: number; sessionInfo?: string };
+  createdAt: number;
+}
+
+export interface DlrMessage {
+  smscMessageId: string;
+  state: string;
+  delivered: boolean;
+  final: boolean;
+  error?: string;
+  receivedAt: number;
+}
+
+export interface ExpiryMessage {
+  main: string;
+  paymentId: string;
+}
+
+export type ReplyState = 'queued' | 'sent' | 'delivered' | 'failed';

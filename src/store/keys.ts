@@ -1,0 +1,78 @@
+// Every Redis key simpair uses, in one place. Keys that belong to one main SIM share the hash tag
+// {<main msisdn>} so that a Lua script touching them runs on one Redis Cluster slot; global indexes
+// (confirmation code → main SIM, device → main SIM) are pointers only and are re-checked inside
+// the subscriber's own keys by the scripts that decide.
+
+export interface Keys {
+  /** Hash: subscriber profile, balance, counters, version. */
+  subscriber(main: string): string;
+  /** Hash: device msisdn → JSON {imsi, label, active, boundAt}. */
+  devices(main: string): string;
+  /** Hash: payment id → JSON Payment (all payments of this main SIM). */
+  payments(main: string): string;
+  /** Set: ids of the non-terminal payments of this main SIM. */
+  openPayments(main: string): string;
+  /** Sorted set: payment ids by creation time, for listing. */
+  paymentIndex(main: string): string;
+  /** Hash: MO id → outcome, so a retried job applies once. */
+  appliedMo(main: string): string;
+  /** Hash: ledger transfers applied from this main SIM, id → JSON. */
+  transfers(main: string): string;
+  /** Hash: credit references applied to this main SIM (top-ups). */
+  credits(main: string): string;
+  /** String: device msisdn → main msisdn (pointer). */
+  deviceOwner(device: string): string;
+  /** String: confirmation code → main msisdn (pointer, TTL = payment window). */
+  codeOwner(code: string): string;
+  /** String: payment id → main msisdn (pointer, for GET /v1/payments/:id). */
+  paymentOwner(paymentId: string): string;
+  /** Hash: merchant profile and balance. */
+  merchant(code: string): string;
+  /** Hash: merchant transfers applied (id → amount), so a credit lands once. */
+  merchantTransfers(code: string): string;
+  /** Sorted set of all subscriber msisdns (admin listing, ledger audit). */
+  subscriberIndex(): string;
+  /** Sorted set of all merchant codes. */
+  merchantIndex(): string;
+  /** Hash: ledger totals (sum of credits issued). */
+  ledgerTotals(): string;
+  /** Hash: reply (MT) id → JSON state record. */
+  reply(id: string): string;
+  /** String: normalised SMSC message id → reply id (for delivery receipts). */
+  smscMessage(normalisedId: string): string;
+  /** Sorted set: gateway bind name → time until which its bind is known to be up (heartbeat). */
+  bindHeartbeats(): string;
+  /** String counter with TTL: replies sent to an msisdn in the current minute. */
+  replyRate(msisdn: string, minute: number): string;
+}
+
+export function createKeys(prefix: string): Keys {
+  const p = prefix;
+  return {
+    subscriber: (m) => `${p}:sub:{${m}}`,
+    devices: (m) => `${p}:sub:{${m}}:devices`,
+    payments: (m) => `${p}:sub:{${m}}:payments`,
+    openPayments: (m) => `${p}:sub:{${m}}:open`,
+    paymentIndex: (m) => `${p}:sub:{${m}}:pindex`,
+    appliedMo: (m) => `${p}:sub:{${m}}:applied`,
+    transfers: (m) => `${p}:sub:{${m}}:transfers`,
+    credits: (m) => `${p}:sub:{${m}}:credits`,
+    deviceOwner: (d) => `${p}:device:${d}`,
+    codeOwner: (c) => `${p}:code:${c}`,
+    paymentOwner: (id) => `${p}:payment:${id}`,
+    merchant: (c) => `${p}:merchant:{m:${c}}`,
+    merchantTransfers: (c) => `${p}:merchant:{m:${c}}:transfers`,
+    subscriberIndex: () => `${p}:subscribers`,
+    merchantIndex: () => `${p}:merchants`,
+    ledgerTotals: () => `${p}:ledger`,
+    reply: (id) => `${p}:reply:${id}`,
+    smscMessage: (id) => `${p}:smscid:${id}`,
+    bindHeartbeats: () => `${p}:binds`,
+    replyRate: (msisdn, minute) => `${p}:rate:reply:${msisdn}:${minute}`,
+  };
+}
+
+/** Key of the parts of one concatenated MO (sender, service number, reference, total). */
+export function concatKey(prefix: string, digest: string): string {
+  return `${prefix}:concat:${digest}`;
+}

@@ -1,0 +1,30 @@
+--[[
+  Stores one part of a concatenated (UDH) MO and reports whether all parts are present.
+  The key is deleted by the caller only after the joined MO is durably enqueued, so a crash in
+  between is repaired by the SMSC's redelivery of the unacknowledged last part.
+
+  KEYS[1] parts hash (field = part number, value = payload as hex)
+  ARGV[1] part number (1-based)
+  ARGV[2] payload, hex
+  ARGV[3] total parts
+  ARGV[4] time to live, milliseconds
+
+  Returns: {0, count}            not complete yet, count parts stored
+           {1, p1, p2, ... pN}   complete, payloads in order
+]]
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local total = tonumber(ARGV[3])
+local count = redis.call('HLEN', KEYS[1])
+if count < total then
+  return {0, count}
+end
+local out = {1}
+for i = 1, total do
+  local part = redis.call('HGET', KEYS[1], tostring(i))
+  if not part then
+    return {0, count}
+  end
+  out[#out + 1] = part
+end
+return out

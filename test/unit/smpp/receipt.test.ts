@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import {
+  isDeliveryReceipt,
+  MESSAGE_STATE,
+  messageIdCandidates,
+  normaliseMessageId,
+  parseReceipt,
+  parseReceiptText,
+  RECEIPT_STATES,
+  STAT_WORDS,
+} from '../../../src/smpp/receipt';
+
+const SPEC_TEXT = 'id:0123456789 sub:001 dlvrd:001 submit date:2401011200 done date:2401011201 stat:DELIVRD err:000 text:Your code';
+
+describe('smpp/receipt', () => {
+  describe('isDeliveryReceipt', () => {
+    it('tests the receipt bit, so UDHI and reply path do not hide a receipt', () => {
+      assert.equal(isDeliveryReceipt(0x04), true);
+      assert.equal(isDeliveryReceipt(0x44), true);
+      assert.equal(isDeliveryReceipt(0x84), true);
+      assert.equal(isDeliveryReceipt(0xc4), true);
+    });
+
+    it('does not take an MO or other message types for a receipt', () => {
+      for (const esmClass of [0x00, 0x40, 0x80, 0x08, 0x10, 0x18, 0x20, 0x03]) {
+        assert.equal(isDeliveryReceipt(esmClass), false, `esm_class 0x${esmClass.toString(16)}`);
+      }
+    });
+  });
+
+  describe('parseReceiptText', () => {
+    it('reads every field of the Appendix B format', () => {
+      assert.deepEqual(parseReceiptText(SPEC_TEXT), {
+        id: '0123456789',
+        sub: '001',
+        dlvrd: '001',
+        submitDate: '2401011200',
+        doneDate: '2401011201',
+        stat: 'DELIVRD',
+        err: '000',
+        text: 'Your code',
+      });
+    });
+
+    it('tolerates case, extra spaces, other order and missing fields', () => {
+      assert.deepEqual(parseReceiptText('  STAT : undeliv   ID: ab12  Submit_Date:2401011200 ERR:  0b1 '), {
+        id: 'ab12',
+        submitDate: '2401011200',
+        stat: 'UNDELIV',
+        err: '0b1',
+      });
+    });
+
+    it('leaves an empty field empty instead of taking its neighbour', () => {
+      const parsed = parseReceiptText('id:42 sub: dlvrd:1 stat:DELIVRD');
+      assert.equal(parsed.sub, undefined);
+      assert.equal(parsed.dlvrd, '1');
+    });
+
+    it('never reads fields from the text tail', () => {
+      const parsed = parseReceiptText('id:42 stat:DELIVRD Text:id:99 stat:REJECTD');
+      assert.equal(parsed.id, '42');
+      assert.equal(parsed.stat, 'DELIVRD');
+      assert.equal(parsed.text, 'id:99 stat:REJECTD');
+    });
+
+    it('does not read "id" out of a longer key', () => {
+      assert.equal(parseReceiptText('msgid:7 stat:DELIVRD').id, undefined);
+    });
+
+    it('returns nothing for garbage', () => {
+      assert.deepEqual(parseReceiptText('hello there, how are you?'), {});
+    });
+  });
+
+  describe('state tables', () => {
+    it('maps TLV message_state 1..9', () => {
+      assert.deepEqual(Object.keys(MESSAGE_STATE).map(Number), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.equal(MESSAGE_STATE[2], 'DELIVERED');
+      assert.equal(MESSAGE_STATE[5], 'UNDELIVERABLE');
+      assert.equal(MESSAGE_STATE[8], 'REJECTED');
+    });
+
+    it('maps the spec stat words', () => {
+      assert.equal(STAT_WORDS.DELIVRD, 'DELIVERED');
+      assert.equal(STAT_WORDS.UNDELIV, 'UNDELIVERABLE');
+      assert.equal(STAT_WORDS.ACCEPTD, 'ACCEPTED');
+      assert.equal(STAT_WORDS.REJECTD, 'REJECTED');
+      assert.equal(STAT_WORDS.ENROUTE, 'ENROUTE');
+    });
+
+    it('only DELIVERED is delivered; ENROUTE and ACCEPTED are not final', () => {
+      const delivered = Object.entries(RECEIPT_STATES).filter(([, s]) => s.delivered).map(([n]) => n);
+      assert.deepEqual(delivered, ['DELIVERED']);
+      const intermediate = Object.entries(RECEIPT_STATES).filter(([, s]) => !s.final).map(([n]) => n).sort();
+      assert.deepEqual(intermediate, ['ACCEPTED', 'ENROUTE']);
+    });
+  });
+
+  describe('parseReceipt', () => {
+    it('works from TLVs alone', () => {
+      assert.deepEqual(parseReceipt({ receiptedMessageId: 'A1B2', messageState: 2 }), {
+        ok: true,
+        messageId: 'A1B2',
+        state: 'DELIVERED',
+        final: true,
+        delivered: true,
+      });
+    });
+
+    it('works from the text alone', () => {
+      assert.deepEqual(parseReceipt({ text: 'id:77 sub:001 dlvrd:000 stat:UNDELIV err:0b1' }), {
+        ok: true,
+        messageId: '77',
+        state: 'UNDELIVERABLE',
+        final: true,
+        delivered: false,
+        error: '0b1',
+      });
+    });
+
+    it('prefers TLVs over the text when both are present', () => {
+      const parsed = parseReceipt({ receiptedMessageId: 'ff', messageState: 5, text: 'id:255 stat:DELIVRD err:000' });
+      assert.ok(parsed.ok);
+      assert.equal(parsed.messageId, 'ff');
+      assert.equal(parsed.state, 'UNDELIVERABLE');
+      assert.equal(parsed.delivered, false);
+      assert.equal(parsed.error, '000');
+    });
+
+    it('fills a missing TLV from the text, field by field', () => {
+      const parsed = parseReceipt({ receiptedMessageId: 'ff', text: 'id:255 stat:ENROUTE' });
+      assert.ok(parsed.ok);
+      assert.equal(parsed.messageId, 'ff');
+      assert.equal(parsed.state, 'ENROUTE');
+      assert.equal(parsed.final, false);
+    });
+
+    it('strips the C-string NUL and spaces from receipted_message_id', () => {
+      const parsed = parseReceipt({ receiptedMessageId: ' abc\0', messageState: 2 });
+      assert.ok(parsed.ok);
+      assert.equal(parsed.messageId, 'abc');
+    });
+
+    it('falls back to the text when message_state is out of range', () => {
+      const parsed = parseReceipt({ receiptedMessageId: '1', messageState: 42, text: 'stat:EXPIRED' });
+      assert.ok(parsed.ok);
+      assert.equal(parsed.state, 'EXPIRED');
+    });
+
+    it('fails on garbage, a missing id or a missing state', () => {
+      assert.deepEqual(parseReceipt({ text: 'not a receipt at all' }), { ok: false, reason: 'missing_message_id' });
+      assert.deepEqual(parseReceipt({ text: 'sub:001 stat:DELIVRD' }), { ok: false, reason: 'missing_message_id' });
+      assert.deepEqual(parseReceipt({ receiptedMessageId: '', text: 'stat:DELIVRD' }), {
+        ok: false,
+        reason: 'missing_message_id',
+      });
+      assert.deepEqual(parseReceipt({ text: 'id:5 stat:WHATEVER' }), { ok: false, reason: 'missing_state' });
+      assert.deepEqual(parseReceipt({ receiptedMessageId: '5' }), { ok: false, reason: 'missing_state' });
+    });
+  });
+
+  describe('message ids', () => {
+    it('normalises case, whitespace and leading zeros', () => {
+      assert.equal(normaliseMessageId(' 00AbC '), 'abc');
+      assert.equal(normaliseMessageId('000'), '0');
+      assert.equal(normaliseMessageId('0123456789'), '123456789');
+      assert.equal(normaliseMessageId('ad1c2a0f-7e'), 'ad1c2a0f-7e');
+    });
+
+    it('offers hex for decimal ids and decimal for hex ids', () => {
+      assert.deepEqual(messageIdCandidates('00FF'), ['ff', '255']);
+      assert.deepEqual(messageIdCandidates('255'), ['255', 'ff', '597']);
+      assert.deepEqual(messageIdCandidates('msg-1'), ['msg-1']);
+    });
+
+    it('uses BigInt for ids beyond 2^53', () => {
+      assert.deepEqual(messageIdCandidates('FFFFFFFFFFFFFFFF').slice(0, 2), ['ffffffffffffffff', '18446744073709551615']);
+      assert.ok(messageIdCandidates('18446744073709551615').includes('ffffffffffffffff'));
+    });
+
+    it('lets a submit_sm_resp id and a receipt id in the other base meet', () => {
+      const cases: [resp: string, receipt: string][] = [
+        ['1A2B3C4D', '439041101'], // hex in the response, decimal in the receipt text
+        ['439041101', '1a2b3c4d'], // the reverse
+        ['0000abc', 'ABC'], // padding and case
+        ['9007199254740993', '20000000000001'], // 2^53 + 1, not exact as a double
+      ];
+      for (const [resp, receipt] of cases) {
+        const stored = new Set([normaliseMessageId(resp)]);
+        assert.ok(messageIdCandidates(receipt).some((c) => stored.has(c)), `${resp} vs ${receipt}`);
+      }
+    });
+  });
+});
