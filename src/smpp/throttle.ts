@@ -5,6 +5,10 @@
  * Token bucket: `burst` tokens, refilled at segmentsPerSecond. A request larger than the bucket
  * waits for a full bucket and then drives the balance negative, so the long-run rate still holds
  * and a 10-part message is never blocked forever by a burst of 5.
+ *
+ * The balance is kept in segment-milliseconds (1 segment = 1000) so that, with integer rates and
+ * clock readings, refill and waits are exact integers: no 0.1 + 0.2 drift turning a 100 ms wait
+ * into 101 ms.
  */
 export const THROTTLE_BACKOFF = {
   initialMs: 250,
@@ -12,9 +16,12 @@ export const THROTTLE_BACKOFF = {
   maxMs: 10_000,
 } as const;
 
+const SEGMENT = 1000;
+
 export class SegmentThrottle {
-  private readonly ratePerMs: number;
-  private readonly burst: number;
+  /** Refill per ms in segment-milliseconds: numerically equal to segments per second. */
+  private readonly refillPerMs: number;
+  private readonly capacity: number;
   private readonly now: () => number;
   private tokens: number;
   private refilledAt: number;
@@ -23,11 +30,11 @@ export class SegmentThrottle {
 
   constructor(opts: { segmentsPerSecond: number; burst?: number; now?: () => number }) {
     if (!(opts.segmentsPerSecond > 0)) throw new RangeError('segmentsPerSecond must be positive');
-    this.ratePerMs = opts.segmentsPerSecond / 1000;
-    this.burst = Math.max(1, opts.burst ?? Math.ceil(opts.segmentsPerSecond));
+    this.refillPerMs = opts.segmentsPerSecond;
+    this.capacity = Math.max(1, opts.burst ?? Math.ceil(opts.segmentsPerSecond)) * SEGMENT;
     // Read the clock lazily so fake timers installed after construction still apply.
     this.now = opts.now ?? (() => Date.now());
-    this.tokens = this.burst;
+    this.tokens = this.capacity;
     this.refilledAt = this.now();
   }
 
@@ -40,15 +47,15 @@ export class SegmentThrottle {
   delayFor(segments: number): number {
     const now = this.now();
     this.refill(now);
-    const needed = Math.min(segments, this.burst);
-    const tokenWait = this.tokens >= needed ? 0 : Math.ceil((needed - this.tokens) / this.ratePerMs);
+    const needed = Math.min(segments * SEGMENT, this.capacity);
+    const tokenWait = this.tokens >= needed ? 0 : Math.ceil((needed - this.tokens) / this.refillPerMs);
     return Math.max(tokenWait, this.pausedUntilMs - now, 0);
   }
 
   /** Spends tokens for segments about to be sent (call after delayFor returned 0). */
   take(segments: number): void {
     this.refill(this.now());
-    this.tokens -= segments;
+    this.tokens -= segments * SEGMENT;
   }
 
   /** The SMSC answered RTHROTTLED / RMSGQFUL: pause 250 ms, then 500, 1 s, … up to 10 s. */
@@ -73,7 +80,7 @@ export class SegmentThrottle {
   private refill(now: number): void {
     const elapsed = now - this.refilledAt;
     if (elapsed > 0) {
-      this.tokens = Math.min(this.burst, this.tokens + elapsed * this.ratePerMs);
+      this.tokens = Math.min(this.capacity, this.tokens + elapsed * this.refillPerMs);
       this.refilledAt = now;
     }
   }

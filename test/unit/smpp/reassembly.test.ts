@@ -89,7 +89,7 @@ describe('smpp/reassembly', () => {
         const split = splitForSubmit(text, { ref: 200, refBits });
         const r = new Reassembler({ ttlMs: 1000, maxPending: 4 });
         let result: ReturnType<Reassembler['add']> = { complete: false };
-        order.forEach((index, n) => {
+        for (const [n, index] of order.entries()) {
           const segment = split.segments[index]!;
           let seq = 1;
           let total = 1;
@@ -103,7 +103,7 @@ describe('smpp/reassembly', () => {
           }
           result = r.add({ source: 's', destination: 'd', ref, total }, seq, payload, n);
           assert.equal(result.complete, n === order.length - 1);
-        });
+        }
         assert.ok(result.complete);
         const decoded = decodeText(Buffer.concat(result.payloads), split.dataCoding);
         assert.deepEqual(decoded, { ok: true, text });

@@ -58,10 +58,11 @@ describe('smpp/receipt', () => {
     });
 
     it('never reads fields from the text tail', () => {
-      const parsed = parseReceiptText('id:42 stat:DELIVRD Text:id:99 stat:REJECTD');
-      assert.equal(parsed.id, '42');
+      const parsed = parseReceiptText('stat:DELIVRD Text:id:99 err:7 stat:REJECTD');
+      assert.equal(parsed.id, undefined);
+      assert.equal(parsed.err, undefined);
       assert.equal(parsed.stat, 'DELIVRD');
-      assert.equal(parsed.text, 'id:99 stat:REJECTD');
+      assert.equal(parsed.text, 'id:99 err:7 stat:REJECTD');
     });
 
     it('does not read "id" out of a longer key', () => {

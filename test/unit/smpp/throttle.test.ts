@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import { install, type Clock } from '@sinonjs/fake-timers';
 import { SegmentThrottle } from '../../../src/smpp/throttle';
 
 describe('smpp/throttle', () => {
@@ -91,9 +91,9 @@ describe('smpp/throttle', () => {
   });
 
   describe('waitTurn (fake timers)', () => {
-    let clock: InstalledClock;
+    let clock: Clock;
     beforeEach(() => {
-      clock = FakeTimers.install({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      clock = install({ now: 0, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     });
     afterEach(() => clock.uninstall());
 

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import FakeTimers, { type InstalledClock } from '@sinonjs/fake-timers';
+import { install, type Clock } from '@sinonjs/fake-timers';
 import { RequestWindow, type WindowSlot } from '../../../src/smpp/window';
 
 /** Lets resolved promises run their continuations. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('smpp/window', () => {
-  let clock: InstalledClock;
+  let clock: Clock;
   beforeEach(() => {
-    clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    clock = install({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   });
   afterEach(() => clock.uninstall());
 
