@@ -2,6 +2,9 @@
 // written into its append-only history (issue 3 rule 7). Code elsewhere changes a payment only through
 // `startPayment` / `transition`, which check this table, so no transition rule hides in an `if`.
 
+// Payment ids are made in ids.ts; re-exported here because callers validating a payment look here.
+export { isPaymentId } from './ids';
+
 export type PaymentState =
   | 'awaiting_device' // the main SIM's request is pending with a code, waiting for the device half
   | 'awaiting_request' // a device half without code arrived first and waits for the main SIM's request

@@ -109,7 +109,7 @@ export function notLinkedText(): string {
 
 export function helpText(serviceNumber?: string): string {
   const to = serviceNumber ? ` to ${serviceNumber}` : '';
-  return `Send${to}: PAY <amount> <merchant> to pay, BAL for your balance, CANCEL [code] to stop a payment, HELP for this text.`;
+  return `Send${to}: PAY <amount> <merchant> to pay, BAL for your balance, CANCEL to stop a payment, HELP for this text.`;
 }
 
 export function balanceText(balance: Money): string {

@@ -1,29 +1,106 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
 import type { MoMessage } from '../queues';
-import type { Outbox } from './outbox';
-import { helpText } from '../domain/replies';
-import { identityFromSmppAddress } from '../domain/msisdn';
+import type { Outbox, Reply } from './outbox';
+import type { PaymentStore } from '../store/payments';
+import { parseCommand, type Command } from '../domain/grammar';
+import { identityFromSmppAddress, maskMsisdn } from '../domain/msisdn';
+import { balanceText, helpText, notRegisteredText } from '../domain/replies';
+import { toMoney } from '../domain/money';
+import type { PaymentEvent } from '../domain/decide';
 import { metrics } from '../metrics';
+import { runPaymentStep, SubscriberGoneError, type PaymentStepDeps } from './payment-step';
 
-export interface MoProcessorDeps {
-  outbox: Outbox;
+export interface MoProcessorDeps extends PaymentStepDeps {
   countryCode: string;
   serviceNumber: string;
+  maxAmountMinor: number;
+  log: Logger;
 }
 
-/** Foundation MO handling: every message is answered with the help text (rate-limited). */
+/** A routed MO: the main SIM whose keys decide it and the event, or a direct answer. */
+type Route =
+  | { kind: 'payment'; main: string; event: PaymentEvent; merchant: { exists: boolean; name?: string } }
+  | { kind: 'balance'; main: string }
+  | { kind: 'reply'; reply: Reply; rateLimited: boolean; outcome: string };
+
+/**
+ * MO job: identify the sender from the network's address, parse the text, route it to the main SIM
+ * it concerns (the sender itself, the owner of a presented code, or the main SIM a device is bound
+ * to — pointers only: the decision re-checks everything inside the subscriber's own keys), then run
+ * one payment step. Safe to run twice: the step is idempotent by MO id.
+ */
 export function createMoProcessor(deps: MoProcessorDeps): (job: Job<MoMessage>) => Promise<string> {
   return async (job) => {
     const mo = job.data;
-    const now = Date.now();
     const who = identityFromSmppAddress(mo.source, mo.sourceTon, mo.sourceNpi, deps.countryCode);
     if (!who.ok) {
       metrics.moProcessed.inc({ outcome: 'unidentified' });
       return 'unidentified';
     }
-    await deps.outbox.send(mo.id, [{ to: who.msisdn, text: helpText(deps.serviceNumber), kind: 'help' }], { rateLimited: true, now });
-    metrics.moProcessed.inc({ outcome: 'help' });
-    metrics.moLatency.observe((Date.now() - mo.receivedAt) / 1000);
-    return 'help';
+    const sender = who.msisdn;
+    const command = parseCommand(mo.text, { minorDigits: deps.rules.minorDigits, maxMinor: deps.maxAmountMinor });
+    const route = await routeCommand(deps, sender, command, mo);
+    let outcome: string;
+    try {
+      outcome = await execute(deps, route, mo);
+    } catch (err) {
+      if (err instanceof SubscriberGoneError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+    metrics.moProcessed.inc({ outcome });
+    metrics.moLatency.observe(Math.max(0, Date.now() - mo.receivedAt) / 1000);
+    deps.log.debug({ from: maskMsisdn(sender), mo: mo.id, command: command.kind, outcome }, 'MO processed');
+    return outcome;
   };
+}
+
+async function routeCommand(deps: MoProcessorDeps, sender: string, command: Command, mo: MoMessage): Promise<Route> {
+  const help: Route = { kind: 'reply', reply: { to: sender, text: helpText(deps.serviceNumber), kind: 'help' }, rateLimited: true, outcome: 'help' };
+  if (command.kind === 'help' || command.kind === 'invalid') return { ...help, outcome: command.kind };
+  const code = command.kind === 'pay' || command.kind === 'cancel' ? command.code : undefined;
+  const merchant = command.kind === 'pay' ? command.merchant : undefined;
+  const who = await deps.store.lookup(sender, code, merchant);
+  const merchantInfo = { exists: who.merchantName !== null, name: who.merchantName ?? undefined };
+  const notRegistered: Route = { kind: 'reply', reply: { to: sender, text: notRegisteredText(), kind: 'not_registered' }, rateLimited: true, outcome: 'not_registered' };
+
+  if (who.isSubscriber) {
+    switch (command.kind) {
+      case 'balance':
+        return { kind: 'balance', main: sender };
+      case 'cancel':
+        return { kind: 'payment', main: sender, event: { type: 'cancel', code: command.code }, merchant: merchantInfo };
+      case 'pay':
+        return {
+          kind: 'payment',
+          main: sender,
+          merchant: merchantInfo,
+          event: { type: 'request', moId: mo.id, amountMinor: command.amountMinor, merchant: command.merchant, imsi: mo.imsi, channel: mo.serviceType === 'USSD' ? 'ussd' : 'sms' },
+        };
+    }
+  }
+  if (command.kind !== 'pay') return who.deviceOf ? help : notRegistered;
+  const device: PaymentEvent = { type: 'device', moId: mo.id, device: sender, imsi: mo.imsi, amountMinor: command.amountMinor, merchant: command.merchant, code: command.code };
+  // A presented code names the payment it confirms, whoever sends it: an unbound or foreign SIM
+  // presenting it gets that payment rejected (DESIGN §1, the patent's comparison).
+  if (command.code && who.codeOwner) return { kind: 'payment', main: who.codeOwner, event: device, merchant: merchantInfo };
+  if (who.deviceOf) return { kind: 'payment', main: who.deviceOf, event: device, merchant: merchantInfo };
+  return notRegistered;
+}
+
+async function execute(deps: MoProcessorDeps, route: Route, mo: MoMessage): Promise<string> {
+  const now = Date.now();
+  switch (route.kind) {
+    case 'reply':
+      await deps.outbox.send(mo.id, [route.reply], { rateLimited: route.rateLimited, now });
+      return route.outcome;
+    case 'balance': {
+      const loaded = await deps.store.loadView(route.main, mo.id);
+      const balance = toMoney(loaded?.view.balanceMinor ?? 0, deps.rules.currency, deps.rules.minorDigits);
+      await deps.outbox.send(mo.id, [{ to: route.main, text: balanceText(balance), kind: 'balance' }], { rateLimited: true, now });
+      return 'balance';
+    }
+    case 'payment':
+      return runPaymentStep(deps, route.main, mo.id, route.event, route.merchant);
+  }
 }

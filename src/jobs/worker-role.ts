@@ -1,7 +1,11 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { QUEUE, type DlrMessage, type MoMessage, type MtMessage } from '../queues';
+import { QUEUE, type DlrMessage, type ExpiryMessage, type MoMessage, type MtMessage } from '../queues';
+import { PaymentStore } from '../store/payments';
+import { parseAmount } from '../domain/money';
+import { createExpiryProcessor } from './expiry';
+import type { PaymentRules } from './payment-step';
 import { createKeys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { ReplyStore } from '../store/replies';
@@ -42,13 +46,22 @@ export class WorkerRole {
     });
     this.queues.push(mtQueue);
     const outbox = new Outbox(mtQueue, replies, redis, keys, config.mo.repliesPerMsisdnPerMinute);
-    const mo = new Worker<MoMessage>(QUEUE.mo, createMoProcessor({ outbox, countryCode: config.countryCode, serviceNumber: config.serviceNumber }), {
+    const expiryQueue = new Queue<ExpiryMessage>(QUEUE.expiry, {
       connection: redis,
       prefix,
-      concurrency: config.worker.concurrency,
+      defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } },
     });
+    this.queues.push(expiryQueue);
+    const store = new PaymentStore(redis, keys, scripts);
+    const stepDeps = { store, outbox, expiryQueue, rules: paymentRules(config), log };
+    const mo = new Worker<MoMessage>(
+      QUEUE.mo,
+      createMoProcessor({ ...stepDeps, countryCode: config.countryCode, serviceNumber: config.serviceNumber, maxAmountMinor: MAX_AMOUNT_MINOR }),
+      { connection: redis, prefix, concurrency: config.worker.concurrency },
+    );
+    const expiry = new Worker<ExpiryMessage>(QUEUE.expiry, createExpiryProcessor(stepDeps), { connection: redis, prefix, concurrency: 8 });
     const dlr = new Worker<DlrMessage>(QUEUE.dlr, createDlrProcessor(replies), { connection: redis, prefix, concurrency: 8 });
-    for (const w of [mo, dlr]) {
+    for (const w of [mo, expiry, dlr]) {
       w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
       w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job attempt failed'));
       this.workers.push(w);
@@ -60,4 +73,24 @@ export class WorkerRole {
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all(this.queues.map((q) => q.close()));
   }
+}
+
+/** Amounts above this are refused by the grammar outright (far above any configured limit). */
+const MAX_AMOUNT_MINOR = 1e12;
+
+export function paymentRules(config: Config): PaymentRules {
+  const minor = (name: string, text: string): number => {
+    const r = parseAmount(text, config.minorDigits, MAX_AMOUNT_MINOR);
+    if (!r.ok) throw new Error(`payments.${name}: "${text}" is not an amount with at most ${config.minorDigits} decimals`);
+    return r.minor;
+  };
+  return {
+    windowMs: config.payments.windowSeconds * 1000,
+    strict: config.payments.strict,
+    maxPaymentMinor: minor('maxPayment', config.payments.maxPayment),
+    dailyMaxMinor: minor('dailyMax', config.payments.dailyMax),
+    maxFailedAuth: config.payments.maxFailedAuth,
+    currency: config.currency,
+    minorDigits: config.minorDigits,
+  };
 }

@@ -14,8 +14,8 @@ export interface Keys {
   openPayments(main: string): string;
   /** Sorted set: payment ids by creation time, for listing. */
   paymentIndex(main: string): string;
-  /** Hash: MO id → outcome, so a retried job applies once. */
-  appliedMo(main: string): string;
+  /** String with TTL: the record of one MO (or expiry) applied to this main SIM, so a retried job applies once. */
+  appliedMo(main: string, moId: string): string;
   /** Hash: ledger transfers applied from this main SIM, id → JSON. */
   transfers(main: string): string;
   /** Hash: credit references applied to this main SIM (top-ups). */
@@ -44,6 +44,8 @@ export interface Keys {
   bindHeartbeats(): string;
   /** String counter with TTL: replies sent to an msisdn in the current minute. */
   replyRate(msisdn: string, minute: number): string;
+  /** Hash: credit reference → balance right after that credit (so a replayed top-up answers the same body). */
+  creditResults(main: string): string;
 }
 
 export function createKeys(prefix: string): Keys {
@@ -54,7 +56,7 @@ export function createKeys(prefix: string): Keys {
     payments: (m) => `${p}:sub:{${m}}:payments`,
     openPayments: (m) => `${p}:sub:{${m}}:open`,
     paymentIndex: (m) => `${p}:sub:{${m}}:pindex`,
-    appliedMo: (m) => `${p}:sub:{${m}}:applied`,
+    appliedMo: (m, id) => `${p}:sub:{${m}}:applied:${id}`,
     transfers: (m) => `${p}:sub:{${m}}:transfers`,
     credits: (m) => `${p}:sub:{${m}}:credits`,
     deviceOwner: (d) => `${p}:device:${d}`,
@@ -69,6 +71,7 @@ export function createKeys(prefix: string): Keys {
     smscMessage: (id) => `${p}:smscid:${id}`,
     bindHeartbeats: () => `${p}:binds`,
     replyRate: (msisdn, minute) => `${p}:rate:reply:${msisdn}:${minute}`,
+    creditResults: (m) => `${p}:sub:{${m}}:creditres`,
   };
 }
 

@@ -8,6 +8,14 @@ export const SCRIPTS = {
   storeConcatPart: { numberOfKeys: 1 },
   applyReplyReceipt: { numberOfKeys: 1 },
   markReplySent: { numberOfKeys: 1 },
+  createSubscriber: { numberOfKeys: 6 },
+  bindDevice: { numberOfKeys: 4 },
+  unbindDevice: { numberOfKeys: 3 },
+  creditSubscriber: { numberOfKeys: 4 },
+  unlockSubscriber: { numberOfKeys: 1 },
+  createMerchant: { numberOfKeys: 2 },
+  loadSubscriberView: { numberOfKeys: 5 },
+  applyPaymentDecision: { numberOfKeys: 8 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { decide, type DecideContext, type PaymentEvent } from '../domain/decide';
+import { codeFromRandomBytes, CODE_RANDOM_BYTES } from '../domain/code';
+import { paymentIdFromMoId } from '../domain/ids';
+import { maskMsisdn } from '../domain/msisdn';
+import type { ExpiryMessage } from '../queues';
+import type { AppliedRecord, PaymentStore } from '../store/payments';
+import type { Outbox } from './outbox';
+
+export interface PaymentRules {
+  windowMs: number;
+  strict: boolean;
+  maxPaymentMinor: number;
+  dailyMaxMinor: number;
+  maxFailedAuth: number;
+  currency: string;
+  minorDigits: number;
+}
+
+export interface PaymentStepDeps {
+  store: PaymentStore;
+  outbox: Outbox;
+  expiryQueue: Queue<ExpiryMessage>;
+  rules: PaymentRules;
+  log: Logger;
+}
+
+/** How often a decision is retried when another worker changed the subscriber in between. */
+const MAX_CONFLICTS = 50;
+
+export class SubscriberGoneError extends Error {}
+
+/**
+ * The imperative shell around the pure decision (DESIGN §3): load one main SIM's snapshot, decide,
+ * reserve a new code if one is issued, apply atomically with optimistic concurrency (decide again on
+ * conflict), then emit effects — replies and expiry jobs — whose ids are deterministic, so that a
+ * retried job re-emits exactly the same effects from the applied record.
+ */
+export async function runPaymentStep(
+  deps: PaymentStepDeps,
+  main: string,
+  stepId: string,
+  event: PaymentEvent,
+  merchant: { exists: boolean; name?: string },
+): Promise<string> {
+  const { store, rules } = deps;
+  let code = newCode();
+  for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
+    const now = Date.now();
+    const loaded = await store.loadView(main, stepId);
+    if (!loaded) throw new SubscriberGoneError(`subscriber ${maskMsisdn(main)} does not exist`);
+    if (loaded.applied) {
+      await emit(deps, main, stepId, loaded.applied, now);
+      return loaded.applied.outcome;
+    }
+    const ctx: DecideContext = {
+      now,
+      windowMs: rules.windowMs,
+      strict: rules.strict,
+      maxPaymentMinor: rules.maxPaymentMinor,
+      dailyMaxMinor: rules.dailyMaxMinor,
+      maxFailedAuth: rules.maxFailedAuth,
+      merchantExists: merchant.exists,
+      merchantName: merchant.name,
+      currency: rules.currency,
+      minorDigits: rules.minorDigits,
+      newPaymentId: paymentIdFromMoId(stepId, sha256),
+      newCode: code,
+    };
+    const decision = decide(loaded.view, event, ctx);
+    // Nothing to change and nothing to say (a stale expiry, say): no write, so nothing is marked
+    // applied and a later, valid run of the same step is not mistaken for a repeat.
+    // An early expiry comes back as expiries only: reschedule it, mark nothing.
+    if (decision.payments.length === 0 && decision.replies.length === 0 && Object.keys(decision.subscriber).length === 0) {
+      await scheduleExpiries(deps, main, decision.expiries, now);
+      return decision.outcome;
+    }
+    if (decision.codeIssued && !(await store.reserveCode(decision.codeIssued, main, rules.windowMs + 60_000))) {
+      code = newCode(); // taken by another pending payment: draw again
+      continue;
+    }
+    const result = await store.apply(main, stepId, loaded.view.version, decision, now);
+    if (result.kind !== 'ok' && decision.codeIssued) await store.releaseCodes([decision.codeIssued], main);
+    if (result.kind === 'conflict') continue;
+    const record: AppliedRecord =
+      result.kind === 'applied' ? result.record : { outcome: decision.outcome, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
+    await emit(deps, main, stepId, record, now);
+    deps.log.info({ main: maskMsisdn(main), step: stepId, outcome: record.outcome, reason: decision.reason }, 'payment step applied');
+    return record.outcome;
+  }
+  throw new Error(`gave up after ${MAX_CONFLICTS} concurrent changes of one subscriber`);
+}
+
+async function emit(deps: PaymentStepDeps, main: string, stepId: string, record: AppliedRecord, now: number): Promise<void> {
+  await deps.outbox.send(stepId, record.replies, { rateLimited: false, now });
+  await scheduleExpiries(deps, main, record.expiries, now);
+  if (record.codesReleased.length) await deps.store.releaseCodes(record.codesReleased, main);
+}
+
+/** Job ids carry the due time, so a rescheduled expiry never collides with the one running now. */
+async function scheduleExpiries(deps: PaymentStepDeps, main: string, expiries: AppliedRecord['expiries'], now: number): Promise<void> {
+  for (const e of expiries) {
+    await deps.expiryQueue.add('expire', { main, paymentId: e.paymentId }, { jobId: `exp-${e.paymentId}-${e.at}`, delay: Math.max(0, e.at - now) });
+  }
+}
+
+function newCode(): string {
+  for (;;) {
+    const code = codeFromRandomBytes(randomBytes(CODE_RANDOM_BYTES));
+    if (code) return code;
+  }
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}

@@ -1,0 +1,98 @@
+--[[
+  Applies one payment decision of one main SIM atomically: payment records and their history,
+  subscriber counters, and the ledger transfer (debit payer, credit merchant) — all or nothing.
+  Optimistic concurrency: the decision was made on a snapshot at `expected version`; if anything
+  of this subscriber changed since, nothing is written and the caller decides again.
+  Idempotent by MO id: a retried job finds the applied marker and gets the stored record back.
+  The transfer id is the payment id; the same id with other content is an error, never a second debit.
+
+  KEYS[1] subscriber hash
+  KEYS[2] payments hash
+  KEYS[3] open payments set
+  KEYS[4] payment index (zset by createdAt)
+  KEYS[5] applied marker of this MO (string)
+  KEYS[6] transfers hash of this subscriber
+  KEYS[7] merchant hash (of the transfer; any merchant key when there is no transfer)
+  KEYS[8] merchant transfers hash
+
+  ARGV[1] expected subscriber version
+  ARGV[2] now (ms)
+  ARGV[3] number of payment records N that follow from ARGV[8]
+  ARGV[4] subscriber field changes: JSON object {failedAuth?, locked?, lockReason?, dailySpentMinor?, dailyDate?}
+  ARGV[5] transfer: JSON {id, fromMsisdn, toMerchant, amountMinor} or ''
+  ARGV[6] applied record (JSON) to keep under KEYS[5]
+  ARGV[7] applied record TTL, seconds
+  ARGV[8 + 4k .. 11 + 4k], k = 0..N-1: payment id, state, createdAt, full JSON record (stored verbatim)
+
+  Returns: {'OK', new version, balance after}
+           {'APPLIED', applied record}        this MO was applied before
+           {'CONFLICT', current version}      decide again on a fresh snapshot
+           {'NO_SUBSCRIBER'}
+           {'NO_MERCHANT'}
+           {'INSUFFICIENT_FUNDS', balance}
+           {'TRANSFER_MISMATCH'}              same transfer id, different content
+]]
+local applied = redis.call('GET', KEYS[5])
+if applied then
+  return {'APPLIED', applied}
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {'NO_SUBSCRIBER'}
+end
+local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if version ~= tonumber(ARGV[1]) then
+  return {'CONFLICT', version}
+end
+
+if ARGV[5] ~= '' then
+  local t = cjson.decode(ARGV[5])
+  local existing = redis.call('HGET', KEYS[6], t.id)
+  if existing then
+    if existing ~= ARGV[5] then
+      return {'TRANSFER_MISMATCH'}
+    end
+  else
+    if redis.call('EXISTS', KEYS[7]) == 0 then
+      return {'NO_MERCHANT'}
+    end
+    local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or '0')
+    local amount = tonumber(t.amountMinor)
+    if amount == nil or amount <= 0 or amount ~= math.floor(amount) then
+      return {'TRANSFER_MISMATCH'}
+    end
+    if balance < amount then
+      return {'INSUFFICIENT_FUNDS', balance}
+    end
+    redis.call('HINCRBY', KEYS[1], 'balance', -amount)
+    redis.call('HINCRBY', KEYS[7], 'balance', amount)
+    redis.call('HSET', KEYS[6], t.id, ARGV[5])
+    redis.call('HSET', KEYS[8], t.id, amount)
+  end
+end
+
+local terminal = {completed = true, rejected = true, expired = true, declined = true, cancelled = true}
+for k = 0, tonumber(ARGV[3]) - 1 do
+  local id, state, createdAt, json = ARGV[8 + 4 * k], ARGV[9 + 4 * k], ARGV[10 + 4 * k], ARGV[11 + 4 * k]
+  redis.call('HSET', KEYS[2], id, json)
+  if terminal[state] then
+    redis.call('SREM', KEYS[3], id)
+  else
+    redis.call('SADD', KEYS[3], id)
+  end
+  redis.call('ZADD', KEYS[4], 'NX', createdAt, id)
+end
+
+local changes = cjson.decode(ARGV[4])
+local fields = {failedAuth = 'failedAuth', lockReason = 'lockReason', dailySpentMinor = 'dailySpent', dailyDate = 'dailyDate'}
+for k, field in pairs(fields) do
+  if changes[k] ~= nil then
+    redis.call('HSET', KEYS[1], field, tostring(changes[k]))
+  end
+end
+if changes.locked ~= nil then
+  redis.call('HSET', KEYS[1], 'locked', changes.locked and '1' or '0')
+end
+
+local newVersion = redis.call('HINCRBY', KEYS[1], 'version', 1)
+redis.call('SET', KEYS[5], ARGV[6], 'EX', tonumber(ARGV[7]))
+return {'OK', newVersion, redis.call('HGET', KEYS[1], 'balance')}

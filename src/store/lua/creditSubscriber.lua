@@ -1,0 +1,43 @@
+--[[
+  Tops up a subscriber's balance once per reference. The same reference with the same amount is a
+  replay and changes nothing (it answers the balance recorded by the original credit); the same
+  reference with another amount is refused. Each credit is added to the ledger's credit total, so
+  that the sum of all balances stays equal to the sum of credits.
+
+  KEYS[1] subscriber hash
+  KEYS[2] credits hash of this subscriber (reference → amount, minor units)
+  KEYS[3] credit results hash of this subscriber (reference → balance after that credit)
+  KEYS[4] ledger totals hash (field credits)
+
+  ARGV[1] reference
+  ARGV[2] amount, positive integer minor units
+  ARGV[3] maximum balance allowed after the credit, minor units
+
+  Returns: {'OK', balance after}
+           {'DUPLICATE', balance after the original credit}
+           {'NO_SUBSCRIBER'}
+           {'REFERENCE_CONFLICT'}   the reference was used with another amount
+           {'BALANCE_LIMIT'}        the balance would exceed ARGV[3]
+]]
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {'NO_SUBSCRIBER'}
+end
+local existing = redis.call('HGET', KEYS[2], ARGV[1])
+if existing then
+  if tonumber(existing) ~= tonumber(ARGV[2]) then
+    return {'REFERENCE_CONFLICT'}
+  end
+  local after = redis.call('HGET', KEYS[3], ARGV[1]) or redis.call('HGET', KEYS[1], 'balance') or '0'
+  return {'DUPLICATE', tonumber(after)}
+end
+local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or '0')
+local amount = tonumber(ARGV[2])
+if balance + amount > tonumber(ARGV[3]) then
+  return {'BALANCE_LIMIT'}
+end
+local after = redis.call('HINCRBY', KEYS[1], 'balance', amount)
+redis.call('HINCRBY', KEYS[1], 'version', 1)
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], after)
+redis.call('HINCRBY', KEYS[4], 'credits', amount)
+return {'OK', after}

@@ -1,0 +1,162 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys';
+import type { ScriptClient } from './scripts';
+import type { Device, SubscriberView } from '../domain/decide';
+import type { Decision, Reply } from '../domain/decision';
+import type { Payment } from '../domain/payment';
+
+/** What a worker must remember about an applied MO to re-emit its effects on a retry. */
+export interface AppliedRecord {
+  outcome: string;
+  replies: Reply[];
+  expiries: { paymentId: string; at: number }[];
+  codesReleased: string[];
+}
+
+export type ApplyResult =
+  | { kind: 'ok'; version: number; balanceMinor: number }
+  | { kind: 'applied'; record: AppliedRecord }
+  | { kind: 'conflict' };
+
+/** Script answers that are not retried: each maps to one error, here and nowhere else. */
+export class PaymentStoreError extends Error {
+  constructor(readonly code: string) {
+    super(APPLY_ERRORS[code] ?? `unexpected script answer ${code}`);
+    this.name = 'PaymentStoreError';
+  }
+}
+
+const APPLY_ERRORS: Record<string, string> = {
+  NO_SUBSCRIBER: 'the subscriber disappeared between load and apply',
+  NO_MERCHANT: 'the merchant of the transfer does not exist',
+  INSUFFICIENT_FUNDS: 'the ledger refused a debit below zero (the decision should have declined)',
+  TRANSFER_MISMATCH: 'a transfer with this id but other content was already applied',
+};
+
+/** Applied-MO markers live as long as the SMSC and BullMQ can plausibly retry (a week). */
+const APPLIED_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface SenderLookup {
+  isSubscriber: boolean;
+  /** Main SIM this SIM is bound to as a device, if any. */
+  deviceOf: string | null;
+  /** Main SIM whose pending payment holds the presented code, if any. */
+  codeOwner: string | null;
+  merchantName: string | null;
+}
+
+export class PaymentStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly scripts: ScriptClient,
+  ) {}
+
+  /** One round trip: who the sender is, who holds the code, whether the merchant exists. */
+  async lookup(sender: string, code: string | undefined, merchant: string | undefined): Promise<SenderLookup> {
+    const k = this.keys;
+    const p = this.redis.pipeline().exists(k.subscriber(sender)).get(k.deviceOwner(sender));
+    p.get(code ? k.codeOwner(code) : k.codeOwner('-'));
+    p.hget(merchant ? k.merchant(merchant) : k.merchant('-'), 'name');
+    const res = (await p.exec()) ?? [];
+    for (const [err] of res) if (err) throw err;
+    return {
+      isSubscriber: res[0]?.[1] === 1,
+      deviceOf: (res[1]?.[1] as string | null) ?? null,
+      codeOwner: code ? ((res[2]?.[1] as string | null) ?? null) : null,
+      merchantName: merchant ? ((res[3]?.[1] as string | null) ?? null) : null,
+    };
+  }
+
+  async merchantName(code: string): Promise<string | null> {
+    return this.redis.hget(this.keys.merchant(code), 'name');
+  }
+
+  /** Snapshot of one main SIM, plus the applied record when this MO was applied before. */
+  async loadView(main: string, moId: string): Promise<{ view: SubscriberView; applied: AppliedRecord | null } | null> {
+    const k = this.keys;
+    const raw = (await this.scripts.run('loadSubscriberView', [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, moId)], [])) as
+      | [string[], string[], string[], string | null]
+      | null;
+    if (!raw) return null;
+    const [subFlat, devFlat, openJson, applied] = raw;
+    const sub = pairs(subFlat);
+    const devices: Device[] = [];
+    const devPairs = pairs(devFlat);
+    for (const json of Object.values(devPairs)) {
+      const d = JSON.parse(json) as { msisdn: string; imsi?: string; active?: boolean };
+      devices.push({ msisdn: d.msisdn, imsi: d.imsi, active: d.active !== false });
+    }
+    const view: SubscriberView = {
+      msisdn: main,
+      imsi: sub.imsi || undefined,
+      locked: sub.locked === '1',
+      lockReason: sub.lockReason || undefined,
+      balanceMinor: Number(sub.balance ?? 0),
+      failedAuth: Number(sub.failedAuth ?? 0),
+      dailySpentMinor: Number(sub.dailySpent ?? 0),
+      dailyDate: sub.dailyDate ?? '',
+      devices,
+      open: openJson.map((j) => JSON.parse(j) as Payment),
+      version: Number(sub.version ?? 0),
+    };
+    return { view, applied: applied ? (JSON.parse(applied) as AppliedRecord) : null };
+  }
+
+  /** Reserves a confirmation code for this main SIM (unique among pending payments), or false. */
+  async reserveCode(code: string, main: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(this.keys.codeOwner(code), main, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  /** Drops code pointers that still point at this main SIM (a pointer is never trusted alone). */
+  async releaseCodes(codes: string[], main: string): Promise<void> {
+    for (const code of codes) {
+      const key = this.keys.codeOwner(code);
+      // Compare-and-delete without a script: WATCH would cost more; a stale pointer is harmless
+      // because decisions re-check the code inside the subscriber's own keys.
+      if ((await this.redis.get(key)) === main) await this.redis.del(key);
+    }
+  }
+
+  async apply(main: string, moId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {
+    const k = this.keys;
+    const record: AppliedRecord = { outcome: decision.outcome, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
+    const merchant = decision.transfer?.toMerchant ?? decision.payments[0]?.merchant ?? '-';
+    if (decision.payments.length) {
+      const p = this.redis.pipeline();
+      for (const pay of decision.payments) p.set(k.paymentOwner(pay.id), main, 'NX');
+      await p.exec();
+    }
+    const args: Array<string | number> = [
+      version,
+      now,
+      decision.payments.length,
+      JSON.stringify(decision.subscriber),
+      decision.transfer ? JSON.stringify(decision.transfer) : '',
+      JSON.stringify(record),
+      APPLIED_TTL_SECONDS,
+    ];
+    for (const pay of decision.payments) args.push(pay.id, pay.state, pay.createdAt, JSON.stringify(pay));
+    const res = (await this.scripts.run(
+      'applyPaymentDecision',
+      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant)],
+      args,
+    )) as [string, ...Array<string | number>];
+    switch (res[0]) {
+      case 'OK':
+        return { kind: 'ok', version: Number(res[1]), balanceMinor: Number(res[2]) };
+      case 'APPLIED':
+        return { kind: 'applied', record: JSON.parse(String(res[1])) as AppliedRecord };
+      case 'CONFLICT':
+        return { kind: 'conflict' };
+      default:
+        throw new PaymentStoreError(String(res[0]));
+    }
+  }
+}
+
+function pairs(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  return out;
+}
