@@ -60,7 +60,10 @@ export class SegmentThrottle {
 
   /** The SMSC answered RTHROTTLED / RMSGQFUL: pause 250 ms, then 500, 1 s, … up to 10 s. */
   onThrottled(now: number = this.now()): void {
-    this.pausedUntilMs = Math.max(this.pausedUntilMs, now + this.nextBackoffMs);
+    // Answers to submits that were already in flight when the pause began say nothing new: with a
+    // window of 10 they would otherwise double the back-off ten times for one event.
+    if (now < this.pausedUntilMs) return;
+    this.pausedUntilMs = now + this.nextBackoffMs;
     this.nextBackoffMs = Math.min(this.nextBackoffMs * THROTTLE_BACKOFF.factor, THROTTLE_BACKOFF.maxMs);
   }
 

@@ -71,21 +71,22 @@ describe('smpp/throttle', () => {
 
     it('restarts the back-off at 250 ms after a success', () => {
       const t = new SegmentThrottle({ segmentsPerSecond: 1000, now: clockNow });
-      t.onThrottled();
-      t.onThrottled();
-      t.onThrottled();
-      now = t.pausedUntil;
+      for (let i = 0; i < 3; i++) {
+        t.onThrottled();
+        now = t.pausedUntil;
+      }
       t.onSuccess();
       t.onThrottled();
       assert.equal(t.pausedUntil - now, 250);
     });
 
-    it('does not shorten a running pause', () => {
+    it('neither shortens nor escalates a running pause (answers to submits already in flight)', () => {
       const t = new SegmentThrottle({ segmentsPerSecond: 1000, now: clockNow });
-      t.onThrottled(); // 250
-      t.onThrottled(); // 500 from now
-      t.onSuccess();
-      t.onThrottled(); // 250 from now, but the 500 pause stands
+      t.onThrottled(); // 250 from now
+      for (let i = 0; i < 9; i++) t.onThrottled(); // the rest of a window of 10 answering
+      assert.equal(t.pausedUntil - now, 250);
+      now += 250;
+      t.onThrottled(); // a new throttle answer after the pause: escalates once
       assert.equal(t.pausedUntil - now, 500);
     });
   });

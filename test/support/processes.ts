@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { Redis } from 'ioredis';
+import { RedisServer, freePort } from '../../src/store/redis-server';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** A private redis-server on a free port with its own data dir (AOF on), for one test file. */
+export async function startRedis(): Promise<RedisServer & { client(): Redis }> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'simpair-redis-'));
+  const server = new RedisServer({ port, dir }) as RedisServer & { client(): Redis };
+  server.client = () => new Redis(server.url, { maxRetriesPerRequest: null });
+  await server.start();
+  return server;
+}
+
+export interface SimpairProcess {
+  child: ChildProcess;
+  httpPort: number;
+  baseUrl: string;
+  output(): string;
+  /** SIGTERM and wait for exit (graceful shutdown). */
+  stop(): Promise<number | null>;
+  /** SIGKILL: a crash. */
+  kill(): Promise<void>;
+}
+
+/** Env that makes a test system react in test time rather than carrier time. */
+export const FAST_ENV: Record<string, string> = {
+  LOG_LEVEL: 'warn',
+  SMPP_ENQUIRE_LINK_MS: '2000',
+  SMPP_ENQUIRE_LINK_TIMEOUT_MS: '1500',
+  SMPP_RESPONSE_TIMEOUT_MS: '3000',
+  SMPP_RECONNECT_BASE_MS: '100',
+};
+
+/** Starts simpair roles (default: all in one process) as a child process and waits until ready. */
+export async function startSimpair(env: Record<string, string>, roles = 'all', timeoutMs = 20000): Promise<SimpairProcess> {
+  const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
+  const child = spawn(TSX, [path.join(ROOT, 'src', 'main', `${roles}.ts`)], {
+    cwd: ROOT,
+    env: { ...process.env, ...FAST_ENV, HTTP_PORT: String(httpPort), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const onData = (d: Buffer): void => {
+    out = (out + d.toString()).slice(-20000);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`simpair (${roles}) not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = (): void => {
+      if (out.includes('simpair ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`simpair (${roles}) exited with ${code}:\n${out}`));
+    });
+  });
+  const exit = (sig: NodeJS.Signals) =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill(sig);
+    });
+  return {
+    child,
+    httpPort,
+    baseUrl: `http://127.0.0.1:${httpPort}`,
+    output: () => out,
+    stop: () => exit('SIGTERM'),
+    kill: async () => {
+      await exit('SIGKILL');
+    },
+  };
+}
+
+/** Polls `probe` until it returns a truthy value or the deadline passes (then throws with `what`). */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function http<T = unknown>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed as T };
+}
