@@ -48,7 +48,7 @@ export const configSchema = z.object({
   }),
   mo: z.object({ dedupeWindowSeconds: positiveInt, repliesPerMsisdnPerMinute: positiveInt }),
   payments: z.object({
-    windowSeconds: z.number().int().min(10).max(3600),
+    windowSeconds: z.number().int().min(2).max(3600),
     strict: z.boolean(),
     maxPayment: decimalAmount,
     dailyMax: decimalAmount,

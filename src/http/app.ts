@@ -1,4 +1,4 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { metrics } from '../metrics';
@@ -8,6 +8,8 @@ export interface AppDeps extends ReadinessCheck {
   bodyLimit: string;
   /** Extra routers (admin API) mounted after health and metrics. */
   routers?: express.Router[];
+  /** Checks that run before any body is parsed, so an unauthenticated caller cannot make us parse. */
+  guards?: Array<{ paths: string[]; handler: RequestHandler }>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -17,6 +19,7 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => metrics.httpRequests.inc({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
+  for (const g of deps.guards ?? []) app.use(g.paths, g.handler);
   app.use(express.json({ limit: deps.bodyLimit, strict: true }));
   app.use(healthRoutes(deps));
   for (const r of deps.routers ?? []) app.use(r);

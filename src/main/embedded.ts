@@ -4,6 +4,7 @@ import { createLogger } from '../log';
 import { RedisServer, waitForPort } from '../store/redis-server';
 import { configOrExit } from './boot';
 import { onShutdown, startRoles } from './roles';
+import { seedDemo } from './demo';
 
 // `npm start`: the whole system on one machine with embedded defaults. A private redis-server
 // (AOF on, data under embedded.dataDir) when REDIS_URL is unset; the bundled SMSC simulator when
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   }
   if (!config.adminToken) config.adminToken = config.embedded.adminToken;
 
+  await seedDemo(config, log);
   const running = await startRoles(config, ['gateway', 'worker', 'api'], log, { gatewayName: 'embedded' });
   cleanups.unshift(() => running.stop());
   const stopAll = async (): Promise<void> => {
@@ -67,10 +69,13 @@ async function main(): Promise<void> {
     `  SMSC            ${config.smpp.url}${sim ? `  (simulator; control API http://127.0.0.1:${simHttpPort})` : ''}`,
     `  service number  ${config.serviceNumber}`,
   ];
+  const demo = config.embedded.demo;
   if (sim) {
     lines.push(
-      `  try it:  curl -s -XPOST http://127.0.0.1:${simHttpPort}/mo -H 'content-type: application/json' -d '{"from":"${config.embedded.demo.subscriber}","text":"HELP"}'`,
-      `           curl -s http://127.0.0.1:${simHttpPort}/handsets/${config.embedded.demo.subscriber}/inbox`,
+      `  demo            subscriber ${demo.subscriber} (balance ${demo.balance} ${config.currency}), her device ${demo.device}, merchant ${demo.merchant}`,
+      `  pay:     curl -s -XPOST http://127.0.0.1:${simHttpPort}/mo -H 'content-type: application/json' -d '{"from":"${demo.subscriber}","text":"PAY 12.50 ${demo.merchant}"}'`,
+      `           curl -s -XPOST http://127.0.0.1:${simHttpPort}/mo -H 'content-type: application/json' -d '{"from":"${demo.device}","text":"PAY 12.50 ${demo.merchant}"}'`,
+      `  read:    curl -s http://127.0.0.1:${simHttpPort}/handsets/${demo.subscriber}/inbox`,
     );
   }
   lines.push('  stop with Ctrl-C');

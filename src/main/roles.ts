@@ -6,6 +6,9 @@ import { createKeys } from '../store/keys';
 import { Gateway } from '../gateway/gateway';
 import { WorkerRole } from '../jobs/worker-role';
 import { createApp } from '../http/app';
+import { adminRouter, ADMIN_PATHS } from '../http/admin';
+import { bearerAuth } from '../http/auth';
+import { registerScripts } from '../store/scripts';
 
 export type Role = 'gateway' | 'worker' | 'api';
 
@@ -52,7 +55,16 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
   }
   if (roles.includes('api')) {
     const redis = conn(createFailFastConnection(redisUrl, 'simpair-api'));
-    const app = createApp({ redis, keys: createKeys(config.redis.keyPrefix), log: log.child({ role: 'api' }), bodyLimit: config.http.bodyLimit });
+    const keys = createKeys(config.redis.keyPrefix);
+    const apiLog = log.child({ role: 'api' });
+    const app = createApp({
+      redis,
+      keys,
+      log: apiLog,
+      bodyLimit: config.http.bodyLimit,
+      guards: [{ paths: ADMIN_PATHS, handler: bearerAuth(config.adminToken) }],
+      routers: [adminRouter({ redis, keys, scripts: registerScripts(redis), config, log: apiLog })],
+    });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.http.port, config.http.host, () => resolve(s));
       s.once('error', reject);

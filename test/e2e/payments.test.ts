@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { startSimulatorProcess } from '../../smsc-sim/harness';
+import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+
+// Payments end to end: SMS in through the simulator over SMPP, matching and ledger in simpair,
+// receipts back to the handsets' inboxes. Enrolment through the admin API.
+
+type Sim = Awaited<ReturnType<typeof startSimulatorProcess>>;
+interface InboxMessage {
+  text: string;
+  state: string;
+}
+const TOKEN = 'e2e-admin-token-0123456789';
+const WINDOW_SECONDS = 4;
+
+describe('payments end to end over SMPP', function () {
+  this.timeout(120_000);
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sim: Sim;
+  let app: SimpairProcess;
+  let seq = 0;
+
+  const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    http<T>(method, `${app.baseUrl}${path}`, body, { authorization: `Bearer ${TOKEN}` });
+  const inbox = async (msisdn: string): Promise<InboxMessage[]> =>
+    (await http<{ messages: InboxMessage[] }>('GET', `${sim.baseUrl}/handsets/${msisdn}/inbox`)).body.messages;
+  const send = async (from: string, text: string): Promise<void> => {
+    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from, text });
+    assert.equal(r.body.statusName, 'ESME_ROK', `MO from ${from} acknowledged`);
+  };
+  const nthMessage = (msisdn: string, n: number, pattern: RegExp) =>
+    waitFor(`message ${n} to ${msisdn} matching ${pattern}`, async () => {
+      const m = await inbox(msisdn);
+      return m.length >= n && pattern.test(m[n - 1].text) ? m[n - 1].text : null;
+    });
+  const balance = async (msisdn: string) => (await admin<{ balance: { amount: string } }>('GET', `/v1/subscribers/${msisdn}`)).body.balance.amount;
+
+  /** A fresh subscriber with one bound device; numbers unique per test. */
+  async function enrol(amount = '100.00'): Promise<{ main: string; device: string }> {
+    seq++;
+    const main = `25472${String(seq).padStart(7, '0')}`;
+    const device = `25473${String(seq).padStart(7, '0')}`;
+    assert.equal((await admin('POST', '/v1/subscribers', { msisdn: main, balance: amount })).status, 201);
+    assert.equal((await admin('POST', `/v1/subscribers/${main}/devices`, { msisdn: device })).status, 201);
+    return { main, device };
+  }
+
+  before(async () => {
+    redis = await startRedis();
+    sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20' } });
+    app = await startSimpair({
+      REDIS_URL: redis.url,
+      SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`,
+      SERVICE_NUMBER: '20555',
+      ADMIN_TOKEN: TOKEN,
+      PAYMENT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    });
+    await waitFor('readiness', async () => (await http('GET', `${app.baseUrl}/readyz`)).status === 200);
+    assert.equal((await admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
+  });
+
+  after(async () => {
+    await app?.stop();
+    await sim?.stop();
+    await redis?.stop();
+  });
+
+  it('request, then the device with the code: Paid to the main SIM, confirmation to the device, balances moved', async () => {
+    const { main, device } = await enrol('100.00');
+    await send(main, 'PAY 12.50 SHOP42');
+    const codeText = await nthMessage(main, 1, /code [A-Z0-9]{6}/);
+    const code = /code ([A-Z0-9]{6})/.exec(codeText)![1];
+    await send(device, `pay 12.50 shop42 ${code.toLowerCase()}`);
+    const paid = await nthMessage(main, 2, /Paid/i);
+    assert.match(paid, /12\.50/);
+    assert.match(paid, /SHOP42/);
+    assert.match(paid, /87\.50/);
+    const paymentId = /(P[0-9A-Z]{10})/.exec(paid)![1];
+    assert.match(await nthMessage(device, 1, new RegExp(paymentId)), /12\.50/);
+    assert.equal(await balance(main), '87.50');
+    const payment = await admin<{ state: string; history: Array<{ to: string }> }>('GET', `/v1/payments/${paymentId}`);
+    assert.equal(payment.body.state, 'completed');
+    assert.deepEqual(payment.body.history.map((h) => h.to), ['awaiting_device', 'completed']);
+  });
+
+  it('device first without a code, then the request: Paid, no code issued', async () => {
+    const { main, device } = await enrol('50.00');
+    await send(device, 'PAY 20 SHOP42');
+    await nthMessage(device, 1, /.+/);
+    await send(main, 'PAY 20.00 SHOP42');
+    assert.match(await nthMessage(main, 1, /Paid/i), /30\.00/);
+    assert.equal(await balance(main), '30.00');
+  });
+
+  it("rejects a payment whose code is presented by another subscriber's device, without saying why", async () => {
+    const alice = await enrol('100.00');
+    const mallory = await enrol('100.00');
+    await send(alice.main, 'PAY 10.00 SHOP42');
+    const code = /code ([A-Z0-9]{6})/.exec(await nthMessage(alice.main, 1, /code/))![1];
+    await send(mallory.device, `PAY 10.00 SHOP42 ${code}`);
+    const rejected = await nthMessage(alice.main, 2, /rejected/i);
+    assert.doesNotMatch(rejected, /device|amount|merchant|bound/i);
+    assert.equal(await balance(alice.main), '100.00');
+    // the code is used up: the right device can no longer complete it
+    await send(alice.device, `PAY 10.00 SHOP42 ${code}`);
+    await nthMessage(alice.device, 1, /rejected/i);
+    assert.equal(await balance(alice.main), '100.00');
+  });
+
+  it('rejects a code presented with a different amount', async () => {
+    const { main, device } = await enrol('100.00');
+    await send(main, 'PAY 10.00 SHOP42');
+    const code = /code ([A-Z0-9]{6})/.exec(await nthMessage(main, 1, /code/))![1];
+    await send(device, `PAY 11.00 SHOP42 ${code}`);
+    await nthMessage(main, 2, /rejected/i);
+    assert.equal(await balance(main), '100.00');
+  });
+
+  it('expires a request with no device half within the window', async () => {
+    const { main } = await enrol('100.00');
+    const started = Date.now();
+    await send(main, 'PAY 5 SHOP42');
+    await nthMessage(main, 1, /code/);
+    await nthMessage(main, 2, /expired/i);
+    const took = (Date.now() - started) / 1000;
+    assert.ok(took >= WINDOW_SECONDS - 1 && took <= WINDOW_SECONDS + 3, `expired after ${took.toFixed(1)} s for a ${WINDOW_SECONDS} s window`);
+    assert.equal(await balance(main), '100.00');
+  });
+
+  it('declines a matched payment above the balance', async () => {
+    const { main, device } = await enrol('5.00');
+    await send(main, 'PAY 12.50 SHOP42');
+    const code = /code ([A-Z0-9]{6})/.exec(await nthMessage(main, 1, /code/))![1];
+    await send(device, `PAY 12.50 SHOP42 ${code}`);
+    await nthMessage(main, 2, /declined/i);
+    assert.equal(await balance(main), '5.00');
+  });
+
+  it('debits once when the SMSC delivers every MO twice', async () => {
+    const { main, device } = await enrol('100.00');
+    await http('PUT', `${sim.baseUrl}/faults`, { duplicateMo: true });
+    try {
+      await send(main, 'PAY 7.00 SHOP42');
+      const code = /code ([A-Z0-9]{6})/.exec(await nthMessage(main, 1, /code/))![1];
+      await send(device, `PAY 7.00 SHOP42 ${code}`);
+      await nthMessage(main, 2, /Paid/i);
+    } finally {
+      await http('PUT', `${sim.baseUrl}/faults`, { duplicateMo: false });
+    }
+    // a replay of the device half after completion must not debit again either
+    await send(device, 'PAY 7.00 SHOP42');
+    await nthMessage(device, 2, /.+/);
+    assert.equal(await balance(main), '93.00');
+    const list = await admin<{ payments: Array<{ state: string }> }>('GET', `/v1/payments?msisdn=${main}&state=completed`);
+    assert.equal(list.body.payments.length, 1);
+  });
+
+  it('answers a SIM that is neither subscriber nor device, and creates no half', async () => {
+    await send('254799999999', 'PAY 1 SHOP42');
+    assert.match(await nthMessage('254799999999', 1, /.+/), /not registered/i);
+  });
+});
