@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const simHttpPort = Number(process.env.SIM_HTTP_PORT ?? 2776);
 
   if (!config.redis.url) {
-    const redis = new RedisServer({ port: config.embedded.redisPort, dir: path.resolve(ROOT, config.embedded.dataDir, 'redis') });
+    const redis = new RedisServer({ port: config.embedded.redisPort, dir: path.resolve(ROOT, config.embedded.dataDir, 'redis'), detached: true });
+    process.on('exit', () => redis.killNow());
     await redis.start();
     cleanups.unshift(() => redis.stop());
     config.redis.url = redis.url;
@@ -37,8 +38,12 @@ async function main(): Promise<void> {
         SIM_SERVICE_NUMBER: config.serviceNumber,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
+      detached: true, // see RedisServer: Ctrl-C reaches us, and we stop the simulator after the roles
     });
     const child = sim;
+    process.on('exit', () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+    });
     cleanups.unshift(
       () =>
         new Promise<void>((resolve) => {

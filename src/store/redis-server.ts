@@ -8,6 +8,11 @@ export interface RedisServerOptions {
   dir: string;
   /** everysec (default) or always; see README "Guarantees". */
   appendfsync?: 'everysec' | 'always';
+  /**
+   * Own process group: a Ctrl-C in the terminal then reaches only the parent, which stops its
+   * roles first and Redis last, instead of Redis dying under in-flight work.
+   */
+  detached?: boolean;
 }
 
 /**
@@ -34,7 +39,7 @@ export class RedisServer {
       '--save', '',
       '--protected-mode', 'yes',
     ];
-    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: this.opts.detached ?? false });
     this.child = child;
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
@@ -44,6 +49,11 @@ export class RedisServer {
       child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`)));
     });
     await Promise.race([waitForPort(this.opts.port, timeoutMs), exited]);
+  }
+
+  /** Last resort from a process 'exit' handler: synchronous, no waiting. */
+  killNow(): void {
+    if (this.child && this.child.exitCode === null) this.child.kill('SIGTERM');
   }
 
   /** SIGTERM: redis flushes the AOF and exits. */
