@@ -155,6 +155,45 @@ describe('payments end to end over SMPP', function () {
     assert.equal(list.body.payments.length, 1);
   });
 
+  it('locks the main SIM after 5 failed authentications and then refuses its payments', async () => {
+    const { main, device } = await enrol('100.00');
+    for (let i = 1; i <= 5; i++) {
+      await send(device, `PAY ${i}.00 SHOP42 ABCDEF`); // a well-formed code that names no payment
+      await nthMessage(device, i, /rejected|locked/i);
+    }
+    const sub = await admin<{ locked: boolean }>('GET', `/v1/subscribers/${main}`);
+    assert.equal(sub.body.locked, true);
+    // the main SIM is told of the lock when it happens
+    const told = (await inbox(main)).length;
+    assert.ok(told >= 1 && /locked/i.test((await inbox(main))[told - 1].text));
+    await send(main, 'PAY 1 SHOP42');
+    assert.match(await nthMessage(main, told + 1, /.+/), /locked/i);
+    assert.equal((await admin('POST', `/v1/subscribers/${main}/unlock`)).status, 200);
+    await send(main, 'PAY 2 SHOP42');
+    assert.match(await nthMessage(main, told + 2, /.+/), /code [A-Z0-9]{6}/);
+  });
+
+  it('refuses and locks when the network reports another IMSI than the enrolled one (SIM swap)', async () => {
+    seq++;
+    const main = `25472${String(seq).padStart(7, '0')}`;
+    assert.equal((await admin('POST', '/v1/subscribers', { msisdn: main, imsi: '639010000000001', balance: '10.00' })).status, 201);
+    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from: main, text: 'PAY 1 SHOP42', imsi: '639010000000002' });
+    assert.equal(r.body.statusName, 'ESME_ROK');
+    assert.match(await nthMessage(main, 1, /.+/), /locked/i);
+    assert.equal((await admin<{ locked: boolean }>('GET', `/v1/subscribers/${main}`)).body.locked, true);
+  });
+
+  it('rate-limits unsolicited replies per MSISDN (no SMS pumping)', async () => {
+    const from = '254798888888';
+    for (let i = 0; i < 20; i++) await send(from, `HELP ${i}`);
+    const metric = async () => {
+      const text = (await http<string>('GET', `${app.baseUrl}/metrics`)).body;
+      return Number(/^simpair_replies_rate_limited_total (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    await waitFor('10 replies suppressed', async () => (await metric()) >= 10);
+    assert.equal((await inbox(from)).length, 10);
+  });
+
   it('answers a SIM that is neither subscriber nor device, and creates no half', async () => {
     await send('254799999999', 'PAY 1 SHOP42');
     assert.match(await nthMessage('254799999999', 1, /.+/), /not registered/i);
