@@ -46,7 +46,8 @@ function integer(min: number, max: number, fallback: number, hexAllowed = false)
       else if (typeof raw === 'string' && /^\d+$/.test(raw.trim())) n = Number(raw.trim());
       else if (hexAllowed && typeof raw === 'string' && /^0x[0-9a-f]+$/i.test(raw.trim())) n = parseInt(raw.trim(), 16);
       else throw new Error(`expected an integer${hexAllowed ? ' (decimal or 0x hex)' : ''}`);
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer from ${min} to ${max}`);
+      const show = (v: number) => (hexAllowed ? `0x${v.toString(16)}` : String(v));
+      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer from ${show(min)} to ${show(max)}`);
       return n;
     },
   };

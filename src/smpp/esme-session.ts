@@ -70,6 +70,8 @@ export class EsmeSession extends EventEmitter {
   private enquireTimer: NodeJS.Timeout | null = null;
   private window: RequestWindow;
   private inboundInFlight = 0;
+  /** Rejecters of requests awaiting a response: node-smpp never fails them when the link drops. */
+  private readonly pending = new Set<(err: Error) => void>();
   /** Set once stop() begins; inbound deliver_sm are then refused with a temporary error. */
   private draining = false;
   readonly counters = { binds: 0, bindFailures: 0, reconnects: 0, enquireLinkTimeouts: 0, sessionErrors: 0, requestTimeouts: 0 };
@@ -108,24 +110,29 @@ export class EsmeSession extends EventEmitter {
       throw new NotBoundError(this.opts.name);
     }
     return new Promise<smpp.PDU>((resolve, reject) => {
+      const fail = (err: Error): void => {
+        this.pending.delete(fail);
+        slot.release();
+        reject(err);
+      };
+      this.pending.add(fail);
       slot.onTimeout(() => {
         this.counters.requestTimeouts++;
-        reject(new SmppTimeoutError(command));
+        fail(new SmppTimeoutError(command));
       });
       const pdu = new smpp.PDU(command, fields);
       session.send(
         pdu,
         (resp) => {
-          if (slot.timedOut) return;
+          if (slot.timedOut || !this.pending.has(fail)) return;
+          this.pending.delete(fail);
           slot.release();
-          if (resp.command_status === STATUS.ESME_ROK) resolve(resp);
-          else reject(new SmppRequestError(command, resp.command_status));
+          // A generic_nack from the peer also arrives here (node-smpp matches it by sequence).
+          if (resp.command_status === STATUS.ESME_ROK && resp.command !== 'generic_nack') resolve(resp);
+          else reject(new SmppRequestError(command, resp.command_status || STATUS.ESME_RINVCMDID));
         },
         undefined,
-        (_failed, err) => {
-          slot.release();
-          reject(err ?? new NotBoundError(this.opts.name));
-        },
+        (_failed, err) => fail(err ?? new NotBoundError(this.opts.name)),
       );
     });
   }
@@ -189,7 +196,16 @@ export class EsmeSession extends EventEmitter {
       this.drop(session, `error: ${err.message}`);
     });
     session.on('close', () => this.drop(session, 'connection closed'));
-    session.on('pdu', (pdu: smpp.PDU) => this.onPdu(session, pdu));
+    session.on('pdu', (pdu: smpp.PDU) => {
+      // An exception thrown in a 'pdu' listener escapes node-smpp's socket handler and would kill
+      // the process: contain it, and treat the session as broken.
+      try {
+        this.onPdu(session, pdu);
+      } catch (err) {
+        this.opts.log.error({ session: this.opts.name, command: pdu.command, err: (err as Error).message }, 'error handling inbound PDU');
+        this.drop(session, 'internal error handling a PDU');
+      }
+    });
   }
 
   private bind(session: smpp.Session): void {
@@ -286,6 +302,7 @@ export class EsmeSession extends EventEmitter {
     this.session = null;
     this.clearEnquireLink();
     session.destroy();
+    for (const fail of [...this.pending]) fail(new NotBoundError(this.opts.name));
     this.window.close(new NotBoundError(this.opts.name));
     this.window = new RequestWindow({ size: this.opts.window, timeoutMs: this.opts.responseTimeoutMs });
     const wasBound = this.state === 'bound';

@@ -21,6 +21,7 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
   let client: Redis;
   let config: Config;
   let worker: WorkerRole;
+  let workerConnection: Redis;
   const keys = createKeys('sp');
   const MAIN = '254760000001';
   const DEVICE = '254760000002';
@@ -33,12 +34,14 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
     await store.createMerchant({ code: 'SHOP42', name: 'Corner Shop' }, Date.now());
     await store.createSubscriber({ msisdn: MAIN, balanceMinor: 100_00 }, Date.now());
     await store.bindDevice(MAIN, { msisdn: DEVICE }, Date.now());
-    worker = new WorkerRole({ config, redis: redis.client(), log: pino({ level: 'silent' }) });
+    workerConnection = redis.client();
+    worker = new WorkerRole({ config, redis: workerConnection, log: pino({ level: 'silent' }) });
     await worker.start();
   });
 
   after(async () => {
     await worker?.stop();
+    workerConnection?.disconnect();
     client?.disconnect();
     await redis?.stop();
   });

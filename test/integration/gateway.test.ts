@@ -56,6 +56,24 @@ describe('gateway over SMPP (integration)', function () {
     assert.equal(states.length, 1);
   });
 
+  it('reassembles UDH-concatenated MOs (GSM and UCS2) before queueing them whole', async () => {
+    const gsm = `HELP ${'x'.repeat(150)} [middle] ${'y'.repeat(150)} end`; // 3 GSM parts, with escape chars
+    const ucs2 = `HELP ${'Привет мир '.repeat(10)}конец`; // 2 UCS2 parts
+    for (const [from, text, encoding] of [['254711000010', gsm, 'gsm'], ['254711000011', ucs2, 'ucs2']] as const) {
+      const r = await http<{ status: number; parts: number }>('POST', `${sim.baseUrl}/mo`, { from, text, encoding });
+      assert.equal(r.body.status, 0);
+      assert.ok(r.body.parts > 1, `${encoding} text went as ${r.body.parts} parts`);
+      await waitFor(`reply to the ${encoding} long MO`, async () => (await inbox(from)).length === 1);
+    }
+    const { Queue } = await import('bullmq');
+    const q = new Queue('mo', { connection: client, prefix: '{simpair}' });
+    const texts = (await q.getJobs(['completed'])).map((j) => (j.data as { text: string }).text);
+    await q.close();
+    assert.ok(texts.includes(gsm), 'the GSM message arrived whole');
+    assert.ok(texts.includes(ucs2), 'the UCS2 message arrived whole');
+    assert.deepEqual(await client.keys('sp:concat:*'), [], 'no parts left behind');
+  });
+
   it('answers /healthz and reports readiness with the bind count', async () => {
     assert.equal((await http('GET', `${app.baseUrl}/healthz`)).status, 200);
     const ready = await http<{ status: string; binds: number }>('GET', `${app.baseUrl}/readyz`);

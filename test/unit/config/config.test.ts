@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../../src/config';
+
+describe('configuration', () => {
+  it('loads the embedded defaults with no environment', () => {
+    const c = loadConfig({});
+    assert.equal(c.redis.url, null);
+    assert.equal(c.smpp.url, null);
+    assert.equal(c.payments.windowSeconds, 120);
+    assert.equal(c.adminToken, null);
+  });
+
+  it('takes the documented environment variables', () => {
+    const c = loadConfig({
+      REDIS_URL: 'redis://10.0.0.5:6380',
+      SMPP_URL: 'smpp://smsc.example:2775',
+      SMPP_SYSTEM_ID: 'carrier1',
+      SMPP_PASSWORD: 'pw',
+      SERVICE_NUMBER: '30444',
+      HTTP_PORT: '9090',
+      ADMIN_TOKEN: 'a-long-enough-admin-token',
+      PAYMENT_STRICT: 'true',
+    });
+    assert.equal(c.redis.url, 'redis://10.0.0.5:6380');
+    assert.equal(c.smpp.url, 'smpp://smsc.example:2775');
+    assert.equal(c.smpp.systemId, 'carrier1');
+    assert.equal(c.serviceNumber, '30444');
+    assert.equal(c.http.port, 9090);
+    assert.equal(c.payments.strict, true);
+  });
+
+  it('names every bad setting by its environment variable', () => {
+    assert.throws(
+      () => loadConfig({ HTTP_PORT: 'eighty', SMPP_URL: 'http://x', ADMIN_TOKEN: 'short', SMPP_SYSTEM_ID: 'a-system-id-longer-than-15' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        const text = err.message;
+        for (const name of ['HTTP_PORT', 'SMPP_URL', 'ADMIN_TOKEN', 'SMPP_SYSTEM_ID']) assert.match(text, new RegExp(name));
+        assert.equal(err.problems.length, 4);
+        return true;
+      },
+    );
+  });
+
+  it('refuses a config file that is not JSON, naming the file', () => {
+    assert.throws(() => loadConfig({ SIMPAIR_CONFIG: __filename }), (err: unknown) => err instanceof ConfigError && err.message.includes('config.test.ts'));
+  });
+});
