@@ -54,7 +54,13 @@ export const configSchema = z.object({
     dailyMax: decimalAmount,
     maxFailedAuth: z.number().int().min(1).max(100),
   }),
-  worker: z.object({ concurrency: z.number().int().min(1).max(1000) }),
+  worker: z.object({
+    concurrency: z.number().int().min(1).max(1000),
+    /** How long a job's lock lasts; a worker that dies holds its jobs this long at most. */
+    lockDurationMs: z.number().int().min(1000),
+    /** How often workers look for jobs whose worker died (BullMQ stalled-job recovery). */
+    stalledIntervalMs: z.number().int().min(500),
+  }),
   adminToken: z.string().min(16, 'must be at least 16 characters').nullable(),
   embedded: z.object({
     dataDir: z.string().min(1),
@@ -91,6 +97,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'PAYMENT_WINDOW_SECONDS', path: 'payments.windowSeconds', parse: asInt },
   { env: 'PAYMENT_STRICT', path: 'payments.strict', parse: asBool },
   { env: 'WORKER_CONCURRENCY', path: 'worker.concurrency', parse: asInt },
+  { env: 'WORKER_LOCK_DURATION_MS', path: 'worker.lockDurationMs', parse: asInt },
+  { env: 'WORKER_STALLED_INTERVAL_MS', path: 'worker.stalledIntervalMs', parse: asInt },
   { env: 'SMPP_ENQUIRE_LINK_MS', path: 'smpp.enquireLinkMs', parse: asInt },
   { env: 'SMPP_ENQUIRE_LINK_TIMEOUT_MS', path: 'smpp.enquireLinkTimeoutMs', parse: asInt },
   { env: 'SMPP_RESPONSE_TIMEOUT_MS', path: 'smpp.responseTimeoutMs', parse: asInt },

@@ -125,7 +125,15 @@ export class Gateway {
         partAttempts: 20,
         log,
       }),
-      { connection: this.deps.workerRedis, prefix: config.redis.queuePrefix, concurrency: config.smpp.mtConcurrency, autorun: false },
+      {
+        connection: this.deps.workerRedis,
+        prefix: config.redis.queuePrefix,
+        concurrency: config.smpp.mtConcurrency,
+        autorun: false,
+        lockDuration: config.worker.lockDurationMs,
+        stalledInterval: config.worker.stalledIntervalMs,
+        maxStalledCount: 5,
+      },
     );
     this.mtWorker.on('error', (err) => log.warn({ err: err.message }, 'mt worker error'));
     this.mtWorker.on('failed', (job, err) => log.warn({ reply: job?.data.id, attempts: job?.attemptsMade, err: err.message }, 'reply attempt failed'));

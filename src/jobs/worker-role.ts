@@ -53,14 +53,16 @@ export class WorkerRole {
     });
     this.queues.push(expiryQueue);
     const store = new PaymentStore(redis, keys, scripts);
+    // A job whose worker died is handed to another after its lock lapses; processors are idempotent.
+    const recovery = { connection: redis, prefix, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: 5 };
     const stepDeps = { store, outbox, expiryQueue, rules: paymentRules(config), log };
     const mo = new Worker<MoMessage>(
       QUEUE.mo,
       createMoProcessor({ ...stepDeps, countryCode: config.countryCode, serviceNumber: config.serviceNumber, maxAmountMinor: MAX_AMOUNT_MINOR }),
-      { connection: redis, prefix, concurrency: config.worker.concurrency },
+      { ...recovery, concurrency: config.worker.concurrency },
     );
-    const expiry = new Worker<ExpiryMessage>(QUEUE.expiry, createExpiryProcessor(stepDeps), { connection: redis, prefix, concurrency: 8 });
-    const dlr = new Worker<DlrMessage>(QUEUE.dlr, createDlrProcessor(replies), { connection: redis, prefix, concurrency: 8 });
+    const expiry = new Worker<ExpiryMessage>(QUEUE.expiry, createExpiryProcessor(stepDeps), { ...recovery, concurrency: 8 });
+    const dlr = new Worker<DlrMessage>(QUEUE.dlr, createDlrProcessor(replies), { ...recovery, concurrency: 8 });
     for (const w of [mo, expiry, dlr]) {
       w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
       w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job attempt failed'));

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createFailFastConnection, createWorkerConnection, type Redis } from '../store/redis';
 import { createKeys } from '../store/keys';
+import { redisDurabilityWarnings } from '../store/redis-checks';
 import { Gateway } from '../gateway/gateway';
 import { WorkerRole } from '../jobs/worker-role';
 import { createApp } from '../http/app';
@@ -32,6 +33,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     return r;
   };
   const stops: Array<() => Promise<void>> = [];
+  await warnAboutRedis(redisUrl, log);
   const running: RunningRoles = { stop: async () => undefined };
 
   if (roles.includes('worker')) {
@@ -79,6 +81,25 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
   };
   return running;
+}
+
+async function warnAboutRedis(url: string, log: Logger): Promise<void> {
+  const probe = createFailFastConnection(url, 'simpair-startup-check');
+  probe.on('error', () => undefined);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('ready', resolve);
+      setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000).unref();
+    });
+    for (const w of await redisDurabilityWarnings(probe)) {
+      log.warn({ check: 'redis' }, w);
+      process.stderr.write(`simpair: warning: ${w}\n`);
+    }
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'Redis unavailable at start-up; roles start anyway and wait for it');
+  } finally {
+    probe.disconnect();
+  }
 }
 
 /** SIGTERM/SIGINT → graceful stop once; a second signal exits at once. */

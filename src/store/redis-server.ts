@@ -13,6 +13,9 @@ export interface RedisServerOptions {
    * roles first and Redis last, instead of Redis dying under in-flight work.
    */
   detached?: boolean;
+  /** For tests of the start-up checks only: run without AOF / with another eviction policy. */
+  appendonly?: boolean;
+  maxmemoryPolicy?: string;
 }
 
 /**
@@ -33,9 +36,9 @@ export class RedisServer {
       '--port', String(this.opts.port),
       '--bind', '127.0.0.1',
       '--dir', path.resolve(this.opts.dir),
-      '--appendonly', 'yes',
+      '--appendonly', this.opts.appendonly === false ? 'no' : 'yes',
       '--appendfsync', this.opts.appendfsync ?? 'everysec',
-      '--maxmemory-policy', 'noeviction',
+      '--maxmemory-policy', this.opts.maxmemoryPolicy ?? 'noeviction',
       '--save', '',
       '--protected-mode', 'yes',
     ];

@@ -3,16 +3,16 @@ import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { Redis } from 'ioredis';
-import { RedisServer, freePort } from '../../src/store/redis-server';
+import { RedisServer, freePort, type RedisServerOptions } from '../../src/store/redis-server';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** A private redis-server on a free port with its own data dir (AOF on), for one test file. */
-export async function startRedis(): Promise<RedisServer & { client(): Redis }> {
+export async function startRedis(opts: Partial<RedisServerOptions> = {}): Promise<RedisServer & { client(): Redis }> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'simpair-redis-'));
-  const server = new RedisServer({ port, dir }) as RedisServer & { client(): Redis };
+  const server = new RedisServer({ port, dir, ...opts }) as RedisServer & { client(): Redis };
   server.client = () => {
     const c = new Redis(server.url, { maxRetriesPerRequest: null });
     c.on('error', () => undefined); // tests stop Redis on purpose; failing commands still reject

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { startSimulatorProcess } from '../../smsc-sim/harness';
+import { freePort } from '../../src/store/redis-server';
+import { ROOT, http, startRedis, startSimpair, waitFor } from '../support/processes';
+
+// Issue 4, start-up and operations: bad configuration refuses to start, Redis settings that break
+// the guarantees are warned about, readiness follows the bind and Redis down and back up.
+
+describe('start-up and operations checks (integration)', function () {
+  this.timeout(90_000);
+
+  it('refuses to start on unusable configuration and names the setting', () => {
+    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main', 'all.ts')], {
+      env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', SMPP_URL: 'smpp://127.0.0.1:1', HTTP_PORT: 'eighty', PAYMENT_WINDOW_SECONDS: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /HTTP_PORT \(http\.port\)/);
+    assert.match(r.stderr, /PAYMENT_WINDOW_SECONDS/);
+  });
+
+  it('warns when Redis may evict keys or keeps no append-only file', async () => {
+    const redis = await startRedis({ appendonly: false, maxmemoryPolicy: 'allkeys-lru' });
+    const sim = await startSimulatorProcess();
+    const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}` });
+    try {
+      assert.match(app.output(), /maxmemory-policy is allkeys-lru, not noeviction/);
+      assert.match(app.output(), /no append-only file/);
+    } finally {
+      await app.stop();
+      await sim.stop();
+      await redis.stop();
+    }
+  });
+
+  it('stays quiet about Redis configured as documented', async () => {
+    const redis = await startRedis();
+    const sim = await startSimulatorProcess();
+    const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}` });
+    try {
+      assert.doesNotMatch(app.output(), /warning/);
+    } finally {
+      await app.stop();
+      await sim.stop();
+      await redis.stop();
+    }
+  });
+
+  it('turns readiness 503 while the bind or Redis is down and 200 after recovery', async () => {
+    const redis = await startRedis();
+    const smppPort = await freePort();
+    let sim = await startSimulatorProcess({ env: { SIM_SMPP_PORT: String(smppPort) } });
+    const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${smppPort}` });
+    const ready = async () => (await http<{ reasons?: string[] }>('GET', `${app.baseUrl}/readyz`));
+    try {
+      await waitFor('ready', async () => (await ready()).status === 200);
+      sim.kill();
+      const down = await waitFor('503 without a bind', async () => {
+        const r = await ready();
+        return r.status === 503 ? r : null;
+      });
+      assert.match(JSON.stringify(down.body.reasons), /no SMPP bind/);
+      sim = await startSimulatorProcess({ env: { SIM_SMPP_PORT: String(smppPort) } });
+      await waitFor('200 after the SMSC is back', async () => (await ready()).status === 200, 20_000);
+      await redis.stop();
+      const noRedis = await waitFor('503 without Redis', async () => {
+        const r = await ready();
+        return r.status === 503 ? r : null;
+      });
+      assert.match(JSON.stringify(noRedis.body.reasons), /redis unavailable/);
+      await redis.start();
+      await waitFor('200 after Redis is back', async () => (await ready()).status === 200, 20_000);
+    } finally {
+      await app.stop();
+      await sim.stop();
+      await redis.stop();
+    }
+  });
+});
