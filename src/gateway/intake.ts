@@ -110,13 +110,21 @@ export function createIntake(opts: IntakeOptions): (pdu: PDU) => Promise<number>
   async function enqueueMo(pdu: PDU, source: string, sourceTon: number, destination: string, payload: Buffer, dataCoding: number): Promise<number> {
     const decoded = decodeText(payload, dataCoding);
     if (!decoded.ok) {
-      return refuse(decoded.reason, decoded.reason === 'unsupported_data_coding' ? STATUS.ESME_RINVDCS : STATUS.ESME_RINVMSGLEN);
+      // Unsupported coding scheme: ESME_RINVDCS. Bytes that are not valid in a supported scheme have
+      // no status of their own in SMPP 3.4; a permanent application error tells the SMSC not to retry.
+      return refuse(decoded.reason, decoded.reason === 'unsupported_data_coding' ? STATUS.ESME_RINVDCS : STATUS.ESME_RX_P_APPN);
     }
     const imsi = tlvText(pdu, opts.imsiTlvTag);
     const smscMessageId = tlvText(pdu, opts.messageIdTlvTag);
+    const ussd = typeof pdu.ussd_service_op === 'number'
+      ? { op: pdu.ussd_service_op, sessionInfo: Buffer.isBuffer(pdu.its_session_info) ? pdu.its_session_info.toString('hex') : undefined }
+      : undefined;
+    // A USSD dialogue repeats texts ("*778#" again, "1" in the next session): its operation and
+    // session info are part of what makes one MO a redelivery of another.
+    const ussdKey = ussd ? `|ussd|${ussd.op}|${ussd.sessionInfo ?? ''}` : '';
     const dedupeId = smscMessageId
       ? `smsc-${sha1(smscMessageId)}`
-      : sha1(`${source}|${Number(pdu.source_addr_ton ?? 0)}|${destination}|${imsi ?? ''}|${decoded.text}`);
+      : sha1(`${source}|${Number(pdu.source_addr_ton ?? 0)}|${destination}|${imsi ?? ''}|${decoded.text}${ussdKey}`);
     const receivedAt = Date.now();
     const mo: MoMessage = {
       id: `${dedupeId.slice(0, 24)}-${receivedAt.toString(36)}`,
@@ -129,9 +137,7 @@ export function createIntake(opts: IntakeOptions): (pdu: PDU) => Promise<number>
       imsi,
       smscMessageId,
       serviceType: pdu.service_type ? String(pdu.service_type) : undefined,
-      ussd: typeof pdu.ussd_service_op === 'number'
-        ? { op: pdu.ussd_service_op, sessionInfo: Buffer.isBuffer(pdu.its_session_info) ? pdu.its_session_info.toString('hex') : undefined }
-        : undefined,
+      ussd,
       receivedAt,
       gateway: opts.gateway,
     };
