@@ -152,11 +152,20 @@ describe('bad input from the SMSC and in SMS text (end to end)', function () {
       '{"cmd":"PAY","amount":5}',
     ];
     it('answers each with help or a decline, moves no money and opens no payment', async () => {
+      const processed = async () => {
+        const metrics = (await http<string>('GET', `${app.baseUrl}/metrics`)).body;
+        return [...metrics.matchAll(/^simpair_mo_processed_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      };
+      const before = await processed();
       for (const text of texts) {
         const r = await http<{ status: number }>('POST', `${sim.baseUrl}/mo`, { from: MAIN, text });
         assert.equal(r.body.status, 0, `acknowledged: ${JSON.stringify(text)}`);
       }
-      await waitFor('every odd text answered', async () => (await inbox(MAIN)).length >= texts.length, 30_000);
+      await waitFor('every odd text processed', async () => (await processed()) >= before + texts.length, 30_000);
+      // Help replies are rate-limited (10 a minute); the decline for the unknown merchant is not.
+      const replies = (await inbox(MAIN)).map((m) => m.text);
+      assert.ok(replies.length >= 10, `${replies.length} replies`);
+      assert.ok(replies.some((t) => /declined/i.test(t)), 'the unknown merchant was declined');
       const sub = (await admin('GET', `/v1/subscribers/${MAIN}`)).body as { balance: { amount: string } };
       assert.equal(sub.balance.amount, '100.00');
       const open = (await admin('GET', `/v1/payments?msisdn=${MAIN}&state=awaiting_device`)).body as { payments: unknown[] };

@@ -127,6 +127,23 @@ describe('payments end to end over SMPP', function () {
     assert.equal(await balance(main), '100.00');
   });
 
+  it('moves no money for a device half that comes after expiry or after the device was unbound', async () => {
+    const { main, device } = await enrol('100.00');
+    await send(main, 'PAY 6 SHOP42');
+    const code = /code ([A-Z0-9]{6})/.exec(await nthMessage(main, 1, /code/))![1];
+    await nthMessage(main, 2, /expired/i);
+    await send(device, `PAY 6 SHOP42 ${code}`); // late: the code died with the window
+    await nthMessage(device, 1, /rejected/i);
+    assert.equal((await admin('DELETE', `/v1/subscribers/${main}/devices/${device}`)).status, 204);
+    await send(main, 'PAY 7 SHOP42');
+    const code2 = /code ([A-Z0-9]{6})/.exec(await nthMessage(main, 3, /code/))![1];
+    await send(device, `PAY 7 SHOP42 ${code2}`); // unbound: a SIM bound to no one presenting the code
+    await nthMessage(main, 4, /rejected/i);
+    await send(device, 'PAY 8 SHOP42'); // unbound, no code: no half at all
+    assert.match(await nthMessage(device, 3, /.+/), /not registered/i);
+    assert.equal(await balance(main), '100.00');
+  });
+
   it('declines a matched payment above the balance', async () => {
     const { main, device } = await enrol('5.00');
     await send(main, 'PAY 12.50 SHOP42');

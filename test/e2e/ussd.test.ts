@@ -1,0 +1,302 @@
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { startSimulatorProcess } from '../../smsc-sim/harness';
+import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+
+// The USSD channel end to end: sessions dialled, answered and aborted through the simulator's USSD
+// API, carried over SMPP (deliver_sm / submit_sm with service_type USSD, ussd_service_op,
+// its_session_info), the menu and payments in simpair, receipts by SMS to the handsets' inboxes.
+
+type Sim = Awaited<ReturnType<typeof startSimulatorProcess>>;
+interface Screen {
+  by: 'user' | 'network';
+  text: string;
+  op: number | null;
+}
+interface UssdSession {
+  id: string;
+  sessionNumber: number;
+  state: 'open' | 'ended' | 'aborted';
+  screens: Screen[];
+}
+interface InboxMessage {
+  text: string;
+}
+interface SubmitLogEntry {
+  to: string;
+  serviceType: string;
+  textPart: string;
+}
+
+const TOKEN = 'e2e-admin-token-0123456789';
+const TIMEOUT_SECONDS = 4;
+const MENU_OP = 2;
+const FINAL_OP = 17;
+
+describe('USSD channel end to end over SMPP', function () {
+  this.timeout(120_000);
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sim: Sim;
+  let app: SimpairProcess;
+  let seq = 0;
+  /** Milliseconds from POSTing a user step to the network's screen appearing in the simulator. */
+  const latencies: { dial: number[]; answer: number[] } = { dial: [], answer: [] };
+
+  const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    http<T>(method, `${app.baseUrl}${path}`, body, { authorization: `Bearer ${TOKEN}` });
+  const inbox = async (msisdn: string): Promise<InboxMessage[]> =>
+    (await http<{ messages: InboxMessage[] }>('GET', `${sim.baseUrl}/handsets/${msisdn}/inbox`)).body.messages;
+  const sendSms = async (from: string, text: string): Promise<void> => {
+    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from, text });
+    assert.equal(r.body.statusName, 'ESME_ROK');
+  };
+  const nthMessage = (msisdn: string, n: number, pattern: RegExp) =>
+    waitFor(`SMS ${n} to ${msisdn} matching ${pattern}`, async () => {
+      const m = await inbox(msisdn);
+      return m.length >= n && pattern.test(m[n - 1].text) ? m[n - 1].text : null;
+    });
+  const balance = async (msisdn: string) => (await admin<{ balance: { amount: string } }>('GET', `/v1/subscribers/${msisdn}`)).body.balance.amount;
+  const session = async (id: string) => (await http<UssdSession>('GET', `${sim.baseUrl}/ussd/sessions/${id}`)).body;
+  const networkScreens = (s: UssdSession) => s.screens.filter((x) => x.by === 'network');
+  const metric = async (name: string, labels = ''): Promise<number> => {
+    const text = (await http<string>('GET', `${app.baseUrl}/metrics`)).body;
+    const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
+
+  /** Waits for the n-th network screen of a session (polling fast, so the latency figure is honest). */
+  async function networkScreen(id: string, n: number): Promise<Screen> {
+    return waitFor(`network screen ${n} of ${id}`, async () => networkScreens(await session(id))[n - 1], 15000, 5);
+  }
+
+  async function dial(from: string, code = '*778#'): Promise<{ id: string; sessionNumber: number; screen: Screen }> {
+    const t0 = performance.now();
+    const r = await http<{ id: string; sessionNumber: number; statusName: string }>('POST', `${sim.baseUrl}/ussd/sessions`, { from, code });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.statusName, 'ESME_ROK');
+    const screen = await networkScreen(r.body.id, 1);
+    latencies.dial.push(performance.now() - t0);
+    return { id: r.body.id, sessionNumber: r.body.sessionNumber, screen };
+  }
+
+  async function answer(id: string, text: string): Promise<Screen> {
+    const before = networkScreens(await session(id)).length;
+    const t0 = performance.now();
+    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/ussd/sessions/${id}/answer`, { text });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.statusName, 'ESME_ROK');
+    const screen = await networkScreen(id, before + 1);
+    latencies.answer.push(performance.now() - t0);
+    return screen;
+  }
+
+  async function enrol(amount = '100.00'): Promise<{ main: string; device: string }> {
+    seq++;
+    const main = `25474${String(seq).padStart(7, '0')}`;
+    const device = `25475${String(seq).padStart(7, '0')}`;
+    assert.equal((await admin('POST', '/v1/subscribers', { msisdn: main, balance: amount })).status, 201);
+    assert.equal((await admin('POST', `/v1/subscribers/${main}/devices`, { msisdn: device })).status, 201);
+    return { main, device };
+  }
+
+  const codeOf = (text: string): string => {
+    const m = /code ([A-Z0-9]{6})/.exec(text);
+    assert.ok(m, `no confirmation code in "${text}"`);
+    return m[1];
+  };
+
+  before(async () => {
+    redis = await startRedis();
+    sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20' } });
+    app = await startSimpair({
+      REDIS_URL: redis.url,
+      SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`,
+      SERVICE_NUMBER: '20555',
+      ADMIN_TOKEN: TOKEN,
+      USSD_SERVICE_CODE: '*778#',
+      USSD_SESSION_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS),
+    });
+    await waitFor('readiness', async () => (await http('GET', `${app.baseUrl}/readyz`)).status === 200);
+    assert.equal((await admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
+  });
+
+  after(async () => {
+    const summary = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+      return s.length ? `n=${s.length} min=${s[0].toFixed(1)} p50=${at(0.5).toFixed(1)} p95=${at(0.95).toFixed(1)} max=${s[s.length - 1].toFixed(1)} ms` : 'n=0';
+    };
+    // Reported, not asserted: the figures depend on the machine.
+    console.log(`      USSD step latency (POST to the network screen in the simulator): dial ${summary(latencies.dial)}; answer ${summary(latencies.answer)}`);
+    await app?.stop();
+    await sim?.stop();
+    await redis?.stop();
+  });
+
+  it('menu pay: 1 → amount → merchant → final screen with the code; the device confirms by SMS → Paid by SMS', async () => {
+    const { main, device } = await enrol('100.00');
+    const { id, screen: menu } = await dial(main);
+    assert.equal(menu.op, MENU_OP);
+    for (const entry of ['1 Pay', '2 Balance', '3 Last payments', '0 Exit']) assert.ok(menu.text.includes(entry), menu.text);
+    const amount = await answer(id, '1');
+    assert.equal(amount.op, MENU_OP);
+    assert.match(amount.text, /Amount/);
+    const merchant = await answer(id, '12.50');
+    assert.equal(merchant.op, MENU_OP);
+    assert.match(merchant.text, /12\.50 KES/);
+    const done = await answer(id, 'shop42');
+    assert.equal(done.op, FINAL_OP);
+    assert.match(done.text, /on your payment device/);
+    assert.match(done.text, /12\.50 KES to SHOP42/);
+    const code = codeOf(done.text);
+    assert.equal((await session(id)).state, 'ended');
+    assert.ok(done.text.length <= 182);
+
+    // The code came on the screen, not by SMS; the request is pending exactly as if sent by SMS.
+    assert.equal((await inbox(main)).length, 0);
+    await sendSms(device, `PAY 12.50 SHOP42 ${code}`);
+    const paid = await nthMessage(main, 1, /^Paid/);
+    assert.match(paid, /87\.50/);
+    assert.equal(await balance(main), '87.50');
+    const paymentId = /(P[0-9A-Z]{10})/.exec(paid)![1];
+    const payment = await admin<{ state: string; channel: string }>('GET', `/v1/payments/${paymentId}`);
+    assert.equal(payment.body.state, 'completed');
+    assert.equal(payment.body.channel, 'ussd');
+    await nthMessage(device, 1, new RegExp(paymentId));
+
+    // 3 Last payments (the *778*3# shortcut) shows it.
+    const last = await dial(main, '*778*3#');
+    assert.equal(last.screen.op, FINAL_OP);
+    assert.match(last.screen.text, /Last payments:\n\d\d\/\d\d 12\.50 SHOP42 paid/);
+  });
+
+  it('one-shot *778*amount*merchant# skips the menu; an invalid one-shot ends with a hint and creates nothing', async () => {
+    const { main, device } = await enrol('50.00');
+    const { id, screen } = await dial(main, '*778*20*SHOP42#');
+    assert.equal(screen.op, FINAL_OP);
+    assert.equal((await session(id)).state, 'ended');
+    const code = codeOf(screen.text);
+    await sendSms(device, `PAY 20 SHOP42 ${code}`);
+    assert.match(await nthMessage(main, 1, /^Paid/), /30\.00/);
+    assert.equal(await balance(main), '30.00');
+
+    const bad = await dial(main, '*778*20*SHOP-42#');
+    assert.equal(bad.screen.op, FINAL_OP);
+    assert.match(bad.screen.text, /Invalid request/);
+    assert.equal((await session(bad.id)).state, 'ended');
+    const open = await admin<{ payments: unknown[] }>('GET', `/v1/payments?msisdn=${main}&state=awaiting_device`);
+    assert.equal(open.body.payments.length, 0);
+  });
+
+  it('balance: 2 ends the session with the balance', async () => {
+    const { main } = await enrol('42.00');
+    const { id } = await dial(main);
+    const screen = await answer(id, '2');
+    assert.equal(screen.op, FINAL_OP);
+    assert.equal(screen.text, 'Your balance is 42.00 KES.');
+    assert.equal((await session(id)).state, 'ended');
+  });
+
+  it('invalid answers re-ask with a hint; the third ends the session; nothing is paid', async () => {
+    const { main } = await enrol('100.00');
+    const { id } = await dial(main);
+    const first = await answer(id, '9');
+    assert.equal(first.op, MENU_OP);
+    assert.match(first.text, /Invalid choice/);
+    assert.match(first.text, /1 Pay/);
+    assert.equal((await answer(id, '1')).op, MENU_OP);
+    // the same wrong text twice in one session: two answers, not one redelivered MO
+    const second = await answer(id, 'abc');
+    assert.match(second.text, /Invalid amount/);
+    assert.equal(second.op, MENU_OP);
+    const third = await answer(id, 'abc');
+    assert.equal(third.op, FINAL_OP);
+    assert.match(third.text, /Too many invalid answers/);
+    assert.equal((await session(id)).state, 'ended');
+    assert.equal(await balance(main), '100.00');
+  });
+
+  it('timeout: a late answer gets "Session ended" and changes nothing; the session counts as timed out', async () => {
+    const { main } = await enrol('100.00');
+    const timedOut = await metric('simpair_ussd_sessions_ended_total', '{reason="timed_out"}');
+    const { id } = await dial(main);
+    await answer(id, '1');
+    await new Promise((r) => setTimeout(r, TIMEOUT_SECONDS * 1000 + 1500));
+    const late = await answer(id, '5');
+    assert.equal(late.op, FINAL_OP);
+    assert.equal(late.text, 'Session ended. Dial *778# to start again.');
+    assert.equal((await session(id)).state, 'ended');
+    await waitFor('timed-out session counted', async () => (await metric('simpair_ussd_sessions_ended_total', '{reason="timed_out"}')) > timedOut);
+    const open = await admin<{ payments: unknown[] }>('GET', `/v1/payments?msisdn=${main}`);
+    assert.equal(open.body.payments.length, 0);
+  });
+
+  it('abort: the user hangs up; no reply, the session is gone (a late answer on it gets "Session ended")', async () => {
+    const { main } = await enrol('100.00');
+    const aborted = await metric('simpair_ussd_sessions_ended_total', '{reason="aborted"}');
+    const { id, sessionNumber } = await dial(main);
+    await answer(id, '1');
+    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/ussd/sessions/${id}/abort`);
+    assert.equal(r.body.statusName, 'ESME_ROK');
+    await waitFor('abort counted', async () => (await metric('simpair_ussd_sessions_ended_total', '{reason="aborted"}')) > aborted);
+    const s = await session(id);
+    assert.equal(s.state, 'aborted');
+    assert.equal(networkScreens(s).length, 2, 'no screen after the abort');
+    // An answer with that session number after the abort (a raw deliver_sm: the handset's session is
+    // closed) finds no session: the graceful notice, not the merchant prompt.
+    const submitsBefore = (await http<SubmitLogEntry[]>('GET', `${sim.baseUrl}/submits`)).body.length;
+    const info = Buffer.from([sessionNumber, 3 << 1]).toString('hex');
+    const raw = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from: main, text: '5', serviceType: 'USSD', tlvs: { ussd_service_op: 18, its_session_info: info } });
+    assert.equal(raw.body.statusName, 'ESME_ROK');
+    const notice = await waitFor('answer to the aborted session', async () =>
+      (await http<SubmitLogEntry[]>('GET', `${sim.baseUrl}/submits`)).body.slice(submitsBefore).find((e) => e.to === main && e.serviceType === 'USSD'),
+    );
+    assert.equal(notice.textPart, 'Session ended. Dial *778# to start again.');
+    assert.equal(await balance(main), '100.00');
+  });
+
+  it('two subscribers interleaved: each session keeps its own state', async () => {
+    const alice = await enrol('100.00');
+    const bob = await enrol('60.00');
+    const a = await dial(alice.main);
+    const b = await dial(bob.main);
+    assert.match((await answer(a.id, '1')).text, /Amount/);
+    assert.match((await answer(b.id, '1')).text, /Amount/);
+    assert.match((await answer(b.id, '7')).text, /7\.00 KES/);
+    assert.match((await answer(a.id, '3')).text, /3\.00 KES/);
+    const aDone = await answer(a.id, 'SHOP42');
+    const bDone = await answer(b.id, 'SHOP42');
+    assert.match(aDone.text, /3\.00 KES to SHOP42/);
+    assert.match(bDone.text, /7\.00 KES to SHOP42/);
+    await sendSms(bob.device, `PAY 7 SHOP42 ${codeOf(bDone.text)}`);
+    await sendSms(alice.device, `PAY 3 SHOP42 ${codeOf(aDone.text)}`);
+    assert.match(await nthMessage(alice.main, 1, /^Paid/), /97\.00/);
+    assert.match(await nthMessage(bob.main, 1, /^Paid/), /53\.00/);
+  });
+
+  it('the same MSISDN dialling again while a session is open starts a fresh session; the old one is over', async () => {
+    const { main } = await enrol('100.00');
+    const replaced = await metric('simpair_ussd_sessions_ended_total', '{reason="replaced"}');
+    const first = await dial(main);
+    await answer(first.id, '1');
+    const second = await dial(main);
+    assert.notEqual(second.sessionNumber, first.sessionNumber);
+    assert.equal(second.screen.op, MENU_OP);
+    assert.match(second.screen.text, /1 Pay/);
+    assert.equal((await answer(second.id, '2')).text, 'Your balance is 100.00 KES.');
+    // the first session (still open on the handset) was ended by the new dial
+    const late = await answer(first.id, '5');
+    assert.equal(late.op, FINAL_OP);
+    assert.equal(late.text, 'Session ended. Dial *778# to start again.');
+    await waitFor('replaced session counted', async () => (await metric('simpair_ussd_sessions_ended_total', '{reason="replaced"}')) > replaced);
+    const payments = await admin<{ payments: unknown[] }>('GET', `/v1/payments?msisdn=${main}`);
+    assert.equal(payments.body.payments.length, 0);
+  });
+
+  it('a number that is not a subscriber gets a final "not registered" screen', async () => {
+    const { screen, id } = await dial('254769999999');
+    assert.equal(screen.op, FINAL_OP);
+    assert.match(screen.text, /not registered/);
+    assert.equal((await session(id)).state, 'ended');
+  });
+});
