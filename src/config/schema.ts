@@ -13,7 +13,13 @@ export const configSchema = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KES'),
   minorDigits: z.number().int().min(0).max(4),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  http: z.object({ port, host: z.string().min(1), bodyLimit: z.string().min(1) }),
+  http: z.object({
+    port,
+    host: z.string().min(1),
+    bodyLimit: z.string().min(1),
+    /** Where a process without the api role serves /metrics and /healthz (null: nowhere). */
+    metricsPort: port.nullable(),
+  }),
   redis: z.object({
     url: z.string().regex(/^rediss?:\/\/.+/, 'must look like redis://host:port').nullable(),
     queuePrefix: z.string().regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {simpair}'),
@@ -61,6 +67,12 @@ export const configSchema = z.object({
     /** How often workers look for jobs whose worker died (BullMQ stalled-job recovery). */
     stalledIntervalMs: z.number().int().min(500),
   }),
+  ussd: z.object({
+    /** The code subscribers dial; one-shot strings extend it (*778*12.50*SHOP42#). */
+    serviceCode: z.string().regex(/^\*[0-9]{2,6}#$/, 'must be a USSD service code such as *778#'),
+    /** Overall lifetime of a session from the dial; networks end idle sessions sooner. */
+    sessionTimeoutSeconds: z.number().int().min(2).max(3600),
+  }),
   adminToken: z.string().min(16, 'must be at least 16 characters').nullable(),
   embedded: z.object({
     dataDir: z.string().min(1),
@@ -92,6 +104,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'SERVICE_NUMBER', path: 'serviceNumber', parse: asString },
   { env: 'HTTP_PORT', path: 'http.port', parse: asInt },
   { env: 'HTTP_HOST', path: 'http.host', parse: asString },
+  { env: 'METRICS_PORT', path: 'http.metricsPort', parse: asInt },
   { env: 'ADMIN_TOKEN', path: 'adminToken', parse: asString },
   { env: 'LOG_LEVEL', path: 'logLevel', parse: asString },
   { env: 'PAYMENT_WINDOW_SECONDS', path: 'payments.windowSeconds', parse: asInt },
@@ -109,4 +122,6 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'REPLIES_PER_MSISDN_PER_MINUTE', path: 'mo.repliesPerMsisdnPerMinute', parse: asInt },
   { env: 'EMBEDDED_DATA_DIR', path: 'embedded.dataDir', parse: asString },
   { env: 'EMBEDDED_REDIS_PORT', path: 'embedded.redisPort', parse: asInt },
+  { env: 'USSD_SERVICE_CODE', path: 'ussd.serviceCode', parse: asString },
+  { env: 'USSD_SESSION_TIMEOUT_SECONDS', path: 'ussd.sessionTimeoutSeconds', parse: asInt },
 ];

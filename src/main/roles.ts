@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { registry } from '../metrics';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createFailFastConnection, createWorkerConnection, type Redis } from '../store/redis';
@@ -74,6 +75,23 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     const addr = server.address();
     running.httpPort = typeof addr === 'object' && addr ? addr.port : config.http.port;
     stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  }
+
+  if (!roles.includes('api') && config.http.metricsPort !== null) {
+    const server = createServer(async (req, res) => {
+      if (req.url === '/metrics') {
+        res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+      } else if (req.url === '/healthz') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.metricsPort!, config.http.host, () => resolve());
+    });
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   }
 
   running.stop = async () => {

@@ -36,6 +36,24 @@ describe('start-up and operations checks (integration)', function () {
     }
   });
 
+  it('serves /metrics from a gateway running alone when METRICS_PORT is set', async () => {
+    const redis = await startRedis();
+    const sim = await startSimulatorProcess();
+    const metricsPort = await freePort();
+    const gw = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, METRICS_PORT: String(metricsPort) }, 'gateway');
+    try {
+      const text = await waitFor('binds_up 1 in the gateway metrics', async () => {
+        const r = await http<string>('GET', `http://127.0.0.1:${metricsPort}/metrics`);
+        return /^simpair_smpp_binds_up 1$/m.test(r.body) ? r.body : null;
+      });
+      assert.match(text, /simpair_mo_enqueued_total/);
+    } finally {
+      await gw.stop();
+      await sim.stop();
+      await redis.stop();
+    }
+  });
+
   it('stays quiet about Redis configured as documented', async () => {
     const redis = await startRedis();
     const sim = await startSimulatorProcess();
