@@ -108,7 +108,9 @@ export function routes(sim: Simulator): Route[] {
       pattern: '/faults',
       handle({ body }) {
         const error = faults.update(body);
-        return error ? bad(error) : ok(faults.state);
+        if (error) return bad(error);
+        sim.events.emit('faults', faults.state);
+        return ok(faults.state);
       },
     },
 

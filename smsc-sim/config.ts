@@ -25,6 +25,9 @@ export interface SimConfig {
   receiptIdDecimalInText: boolean;
   deliverWindow: number;
   submitLogLimit: number;
+  pduLogLimit: number;
+  demoPhone: string;
+  demoDevice: string;
   logLevel: LogLevel;
 }
 
@@ -93,6 +96,11 @@ const SETTINGS: Record<ScalarKey, Setting> = {
   receiptIdDecimalInText: bool(true),
   deliverWindow: integer(1, 10_000, 100),
   submitLogLimit: integer(1, 1_000_000, 10_000),
+  // The PDU log feeds the web page; it is for watching, not for audits, so it stays small.
+  pduLogLimit: integer(1, 100_000, 2000),
+  // The two handsets the web page shows at first (SIM_DEMO_PHONE / SIM_DEMO_DEVICE).
+  demoPhone: text('254700000001', 20),
+  demoDevice: text('254700000002', 20),
   logLevel: {
     fallback: 'info',
     parse(raw) {
@@ -169,6 +177,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimConfig {
   }
   if (!/^\+?[0-9A-Za-z]+$/.test(out.serviceNumber as string)) {
     throw new ConfigError('invalid setting serviceNumber (SIM_SERVICE_NUMBER): expected digits or letters');
+  }
+  for (const key of ['demoPhone', 'demoDevice'] as const) {
+    if (!/^\+?\d{3,20}$/.test(out[key] as string)) throw new ConfigError(`invalid setting ${key} (${envName(key)}): expected an MSISDN of digits`);
   }
   return { ...(out as Omit<SimConfig, 'accounts'>), accounts };
 }

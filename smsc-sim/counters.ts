@@ -1,5 +1,6 @@
 // Event counters exposed by GET /counters. *_sent counts every deliver_sm written, redeliveries
-// included; *_acked counts ESME_ROK answers.
+// included; *_acked counts ESME_ROK answers. generic_nacks counts those the simulator sent,
+// generic_nacks_received those an ESME sent (to a probe, say). USSD deliver_sm also count as mo_*.
 
 const NAMES = [
   'binds',
@@ -23,8 +24,16 @@ const NAMES = [
   'mo_connection_lost',
   'enquire_links',
   'generic_nacks',
+  'generic_nacks_received',
   'pdu_errors',
   'sessions_dropped',
+  'raw_writes',
+  'probes_sent',
+  'ussd_dialled',
+  'ussd_answers_sent',
+  'ussd_aborts_sent',
+  'ussd_network_messages',
+  'ussd_unmatched',
 ] as const;
 
 export type CounterName = (typeof NAMES)[number];

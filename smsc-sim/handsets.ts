@@ -41,6 +41,9 @@ export class HandsetStore {
   /** message id → its final state and, once assembled, the inbox entry it belongs to. */
   private readonly parts = new Map<string, { final?: FinalState; entry?: InboxEntry }>();
 
+  /** `onChange` hears of every message that lands and every change of its delivery state. */
+  constructor(private readonly onChange: (entry: InboxEntry) => void = () => {}) {}
+
   accept(part: IncomingPart): InboxEntry | null {
     this.parts.set(part.messageId, {});
     if (this.parts.size > PART_INDEX_LIMIT) this.parts.delete(this.parts.keys().next().value as string);
@@ -60,7 +63,10 @@ export class HandsetStore {
     const rec = this.parts.get(messageId);
     if (!rec) return;
     rec.final = final;
-    if (rec.entry) this.refresh(rec.entry);
+    if (!rec.entry) return;
+    const before = rec.entry.state;
+    this.refresh(rec.entry);
+    if (rec.entry.state !== before) this.onChange(rec.entry);
   }
 
   inbox(msisdn: string): InboxEntry[] {
@@ -103,6 +109,7 @@ export class HandsetStore {
     inbox.push(entry);
     if (inbox.length > INBOX_LIMIT) inbox.splice(0, inbox.length - INBOX_LIMIT);
     this.inboxes.set(key, inbox);
+    this.onChange(entry);
     return entry;
   }
 

@@ -1,4 +1,5 @@
-// A small JSON-over-HTTP server on node:http: a route table, bounded bodies, JSON errors.
+// A small JSON-over-HTTP server on node:http: a route table, bounded bodies, JSON errors; raw
+// routes for the few answers that are not JSON (the web page's files, server-sent events).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { log } from './log';
@@ -16,11 +17,22 @@ export interface Reply {
   body: unknown;
 }
 
-export interface Route {
+interface RouteBase {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   pattern: string; // "/mo/:id"
+}
+
+export interface JsonRoute extends RouteBase {
   handle(req: Request): Reply | Promise<Reply>;
 }
+
+/** Answers on its own (static files, server-sent events); only GET, so there is no body to read. */
+export interface RawRoute extends RouteBase {
+  method: 'GET';
+  raw(req: IncomingMessage, res: ServerResponse, params: Record<string, string>): void;
+}
+
+export type Route = JsonRoute | RawRoute;
 
 const MAX_BODY = 1024 * 1024;
 
@@ -77,11 +89,13 @@ export function createJsonServer(routes: Route[]): Server {
       const hit = matches.find((x) => x.r.method === req.method);
       if (!hit) return send(res, { status: 405, body: { error: `method ${req.method} not allowed on ${url.pathname}` } });
       try {
-        const body = req.method === 'GET' || req.method === 'DELETE' ? undefined : await readBody(req);
         const params = Object.fromEntries(Object.entries(hit.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+        if ('raw' in hit.r) return hit.r.raw(req, res, params);
+        const body = req.method === 'GET' || req.method === 'DELETE' ? undefined : await readBody(req);
         send(res, await hit.r.handle({ method: req.method!, path: url.pathname, params, query: url.searchParams, body }));
       } catch (err) {
         if (err instanceof HttpError) return send(res, { status: err.status, body: { error: err.message } });
+        if (err instanceof URIError) return send(res, { status: 400, body: { error: 'malformed percent-encoding in the path' } });
         log.error('http handler failed', { path: url.pathname, error: (err as Error).stack });
         send(res, { status: 500, body: { error: 'internal error' } });
       }

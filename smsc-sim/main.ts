@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`${READY_PREFIX} smpp=${addresses.smpp} http=${addresses.http}\n`);
-  log.info('started', { ...addresses, accounts: config.accounts.map((a) => a.systemId), serviceNumber: config.serviceNumber });
+  log.info('started', { ...addresses, page: `${addresses.http}/`, accounts: config.accounts.map((a) => a.systemId), serviceNumber: config.serviceNumber });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -17,6 +17,12 @@ export interface SubmitOutcome {
   afterResponse?: () => void;
 }
 
+/** node-smpp internals the simulator relies on (see writeRequest). */
+interface LibrarySession {
+  sequence: number;
+  _callbacks: Record<number, (pdu: PDU) => void>;
+}
+
 export class EsmeSession {
   readonly connectedAt = new Date().toISOString();
   systemId: string | null = null;
@@ -32,6 +38,36 @@ export class EsmeSession {
     readonly id: number,
     readonly link: Session,
   ) {}
+
+  /** Octets exactly as given (bad-input probes); false when the socket cannot take them. */
+  writeRaw(octets: Buffer): boolean {
+    if (!this.link.socket.writable) return false;
+    this.link.socket.write(octets);
+    return true;
+  }
+
+  /**
+   * Writes pre-encoded request octets under the session's next sequence number, taken from the
+   * library's own counter so the two never collide; the ESME's answer (its *_resp or a
+   * generic_nack) reaches `onResponse` as the answer to a library-sent request would. Null when the
+   * socket cannot take it.
+   */
+  writeRequest(octets: Buffer, onResponse: (pdu: PDU) => void): number | null {
+    if (!this.link.socket.writable) return null;
+    const link = this.link as unknown as LibrarySession;
+    if (link.sequence === 0x7fffffff) link.sequence = 0; // the library wraps here too
+    const seq = ++link.sequence;
+    const bytes = Buffer.from(octets);
+    bytes.writeUInt32BE(seq, 12);
+    link._callbacks[seq] = onResponse;
+    this.link.socket.write(bytes);
+    return seq;
+  }
+
+  /** The library keeps response callbacks forever; a request given up on must drop its own. */
+  forgetResponse(seq: number): void {
+    delete (this.link as unknown as LibrarySession)._callbacks[seq];
+  }
 
   view() {
     return {
@@ -52,6 +88,10 @@ export interface SmscHooks {
   onSubmit(esme: EsmeSession, pdu: PDU): SubmitOutcome;
   onBound(esme: EsmeSession): void;
   onClosed(esme: EsmeSession): void;
+  /** Every PDU the library read (in) or wrote (out) on a connection, for the PDU log. */
+  onPdu(dir: 'in' | 'out', esme: EsmeSession, pdu: PDU): void;
+  /** Octets that could not be read as a PDU; the connection is closed after this. */
+  onUnparseable(esme: EsmeSession, reason: string): void;
 }
 
 /** A response carrying only a status; commands without a *_resp get generic_nack (§4.3). */
@@ -149,6 +189,7 @@ export class SmppFront {
       } else {
         this.counters.pdu_errors++;
         log.warn('unparseable PDU, closing the connection', { session: esme.id, error: err.message });
+        this.hooks.onUnparseable(esme, err.message);
       }
       link.destroy();
     });
@@ -159,8 +200,17 @@ export class SmppFront {
       log.info('session closed', { session: esme.id, systemId: esme.systemId });
       this.hooks.onClosed(esme);
     });
+    // 'send' comes once the octets are handed to the socket, so the log shows what really went out.
+    link.on('send', (pdu: PDU) => {
+      try {
+        this.hooks.onPdu('out', esme, pdu);
+      } catch (err) {
+        log.error('PDU log failed', { session: esme.id, error: (err as Error).stack });
+      }
+    });
     link.on('pdu', (pdu: PDU) => {
       try {
+        this.hooks.onPdu('in', esme, pdu);
         this.dispatch(esme, pdu);
       } catch (err) {
         // The library emits 'pdu' outside its own try: a throw here would kill the process.
@@ -190,6 +240,7 @@ export class SmppFront {
   private dispatch(esme: EsmeSession, pdu: PDU): void {
     log.debug('pdu in', { session: esme.id, command: pdu.command, seq: pdu.sequence_number });
     if (pdu.command === 'unknown') return this.reply(esme, pdu.response()); // generic_nack ESME_RINVCMDID
+    if (pdu.command === 'generic_nack') this.counters.generic_nacks_received++;
     if (pdu.isResponse()) return; // answers to our deliver_sm/unbind reach their callbacks
     if (isTruncated(pdu)) {
       // command_length ended before the mandatory fields did (§3.1): the library fills nothing in

@@ -1,31 +1,45 @@
 // Wires the simulator's parts together; main.ts owns the process (config, signals, ready line).
 import type { Server } from 'node:http';
 import { routes } from './api';
+import { pduRoutes } from './api-pdu';
+import { ussdRoutes } from './api-ussd';
+import { webRoutes } from './api-web';
 import type { SimConfig } from './config';
 import { createCounters, resetCounters } from './counters';
 import { DeliveryEngine } from './delivery';
+import { SimEvents } from './events';
 import { Faults } from './faults';
 import { HandsetStore } from './handsets';
 import { createJsonServer, listen } from './http';
 import { prepareLibrary } from './library';
 import { MoService } from './mo';
+import { PduLog } from './pdu-log';
+import { ProbeService } from './probe';
 import { ReceiptService } from './receipts';
 import { SmppFront } from './sessions';
+import { EventStream } from './sse';
 import { SubmitService } from './submit';
+import { UssdService } from './ussd';
 
 export class Simulator {
   readonly counters = createCounters();
   readonly faults = new Faults();
-  readonly handsets = new HandsetStore();
+  readonly events = new SimEvents();
+  readonly handsets = new HandsetStore((entry) => this.events.emit('inbox', entry));
+  readonly pduLog: PduLog;
   readonly engine: DeliveryEngine;
   readonly receipts: ReceiptService;
   readonly submits: SubmitService;
   readonly mo: MoService;
+  readonly ussd: UssdService;
   readonly smpp: SmppFront;
+  readonly probes: ProbeService;
   private readonly http: Server;
+  private readonly stream: EventStream;
 
   constructor(readonly config: SimConfig) {
     prepareLibrary(config);
+    this.pduLog = new PduLog(config.pduLogLimit, (entry) => this.events.emit('pdu', entry));
     this.engine = new DeliveryEngine(
       {
         responseTimeoutMs: config.moResponseTimeoutMs,
@@ -36,14 +50,26 @@ export class Simulator {
       () => this.smpp.bound().filter((s) => s.canReceive),
     );
     this.receipts = new ReceiptService(config, this.counters, this.engine);
-    this.submits = new SubmitService(config, this.counters, this.faults, this.handsets, this.receipts);
     this.mo = new MoService(config, this.counters, this.faults, this.engine);
+    this.ussd = new UssdService(config, this.counters, this.mo, (view) => this.events.emit('ussd', view));
+    this.submits = new SubmitService(config, this.counters, this.faults, this.handsets, this.receipts, this.ussd);
     this.smpp = new SmppFront(config, this.counters, this.faults, {
       onSubmit: (esme, pdu) => this.submits.handle(esme, pdu),
-      onBound: () => this.engine.pump(),
-      onClosed: (esme) => this.engine.sessionClosed(esme),
+      onBound: () => {
+        this.events.emit('sessions', null);
+        this.engine.pump();
+      },
+      onClosed: (esme) => {
+        this.events.emit('sessions', null);
+        this.engine.sessionClosed(esme);
+      },
+      onPdu: (dir, esme, pdu) => this.pduLog.record(dir, esme, pdu),
+      onUnparseable: (esme, reason) =>
+        this.pduLog.add('in', esme, { command: 'unparseable', seq: null, status: null, statusName: null, octets: 0, note: reason }),
     });
-    this.http = createJsonServer(routes(this));
+    this.probes = new ProbeService(config, this.counters, this.smpp, this.pduLog);
+    this.stream = new EventStream(this);
+    this.http = createJsonServer([...routes(this), ...pduRoutes(this), ...ussdRoutes(this), ...webRoutes(this, this.stream)]);
   }
 
   async start(): Promise<{ smpp: string; http: string }> {
@@ -56,15 +82,19 @@ export class Simulator {
   reset(): void {
     this.engine.reset();
     this.mo.reset();
+    this.ussd.reset();
     this.submits.reset();
     this.handsets.reset();
     this.faults.reset();
+    this.pduLog.reset();
     resetCounters(this.counters);
+    this.events.emit('reset', null);
   }
 
   async stop(unbindDeadlineMs = 1000): Promise<void> {
     this.engine.reset();
     this.submits.reset();
+    this.stream.close();
     this.http.closeAllConnections();
     await Promise.all([this.smpp.shutdown(unbindDeadlineMs), new Promise<void>((resolve) => this.http.close(() => resolve()))]);
   }

@@ -11,6 +11,7 @@ import { log } from './log';
 import { ESM_CLASS, type FinalState, pduNumber, pduString, RECEIPT_WANTED, STATUS, statusName } from './protocol';
 import type { ReceiptService } from './receipts';
 import type { EsmeSession, SubmitOutcome } from './sessions';
+import type { NetworkMessage } from './ussd';
 
 export interface SubmitLogEntry {
   messageId: string | null;
@@ -60,6 +61,7 @@ export class SubmitService {
     private readonly faults: Faults,
     private readonly handsets: HandsetStore,
     private readonly receipts: ReceiptService,
+    private readonly ussd: { onNetworkMessage(m: NetworkMessage): boolean },
   ) {}
 
   get log(): readonly SubmitLogEntry[] {
@@ -104,7 +106,14 @@ export class SubmitService {
     const messageId = (this.nextId++).toString(16);
     entry.messageId = messageId;
     this.counters.submits_accepted++;
-    const ussdOp = pdu.ussd_service_op;
+    const ussdOp = typeof pdu.ussd_service_op === 'number' ? pdu.ussd_service_op : undefined;
+    if (entry.serviceType.toUpperCase() === 'USSD') {
+      // A USSD screen goes to the handset's session, not its SMS inbox, and USSD has no receipts.
+      this.counters.ussd_network_messages++;
+      const info = pdu.its_session_info;
+      this.ussd.onNetworkMessage({ to: entry.to, text: entry.textPart, op: ussdOp ?? null, sessionInfo: Buffer.isBuffer(info) ? info : null });
+      return { status: STATUS.ESME_ROK, messageId };
+    }
     this.handsets.accept({
       messageId,
       systemId: entry.systemId,
@@ -114,7 +123,7 @@ export class SubmitService {
       payload,
       concat,
       serviceType: entry.serviceType,
-      ussdServiceOp: typeof ussdOp === 'number' ? ussdOp : undefined,
+      ussdServiceOp: ussdOp,
     });
     log.debug('submit accepted', { messageId, to: entry.to, parts: concat?.total ?? 1 });
     const submittedAt = new Date();

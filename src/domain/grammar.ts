@@ -34,6 +34,10 @@ export interface GrammarOptions {
 /** Longer than three concatenated SMS parts is not a command a person typed. */
 export const MAX_COMMAND_LENGTH = 480;
 const MERCHANT = /^[A-Z0-9]{2,20}$/;
+/** The merchant-code rule (upper-case letters and digits, 2-20), shared with the USSD menu. */
+export function isMerchantCode(text: string): boolean {
+  return MERCHANT.test(text);
+}
 // Tab, LF, CR count as spaces; every other C0/C1 control character or DEL makes the text invalid.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const NON_ASCII = /[^\u0000-\u007F]/;
@@ -69,7 +73,7 @@ function parsePay(args: string[], opts: GrammarOptions): Command {
   const [amountText, merchant, code] = args;
   const amount = parseAmount(amountText, opts.minorDigits, opts.maxMinor);
   if (!amount.ok) return invalid(AMOUNT_REASON[amount.reason]);
-  if (!MERCHANT.test(merchant)) return invalid('merchant');
+  if (!isMerchantCode(merchant)) return invalid('merchant');
   if (code === undefined) return { kind: 'pay', amountMinor: amount.minor, merchant };
   if (!isCode(code)) return invalid('code');
   return { kind: 'pay', amountMinor: amount.minor, merchant, code };

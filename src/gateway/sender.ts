@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { EsmeSession } from '../smpp/esme-session';
 import { SmppRequestError } from '../smpp/esme-session';
 import { isTemporary, statusName } from '../smpp/status';
-import { splitForSubmit } from '../smpp/split';
+import { splitForSubmit, type SubmitSplit } from '../smpp/split';
+import { chooseDataCoding, encodeText } from '../smpp/text';
 import { messageIdCandidates } from '../smpp/receipt';
 import type { SegmentThrottle } from '../smpp/throttle';
 import type { MtMessage } from '../queues';
@@ -39,7 +40,7 @@ export function createSender(opts: SenderOptions): (job: Job<MtJobData>) => Prom
   return async (job) => {
     const mt = job.data;
     const ref = mt.ref ?? randomInt(0, 256);
-    const { dataCoding, udhi, segments } = splitForSubmit(mt.text, { ref });
+    const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text) : splitForSubmit(mt.text, { ref });
     const sent = [...(mt.sentParts ?? [])];
     if (mt.ref === undefined) await job.updateData({ ...mt, ref, sentParts: sent });
     for (let i = sent.length; i < segments.length; i++) {
@@ -67,7 +68,8 @@ export function createSender(opts: SenderOptions): (job: Job<MtJobData>) => Prom
           dest_addr_npi: opts.destNpi,
           destination_addr: mt.to,
           esm_class: udhi ? 0x40 : 0x00,
-          registered_delivery: opts.registeredDelivery ? 0x01 : 0x00,
+          // A USSD screen has no delivery receipt: the session itself is the feedback.
+          registered_delivery: opts.registeredDelivery && !mt.ussd ? 0x01 : 0x00,
           data_coding: dataCoding,
           short_message: segment,
           ...(mt.ussd ? { ussd_service_op: mt.ussd.op, ...(mt.ussd.sessionInfo ? { its_session_info: Buffer.from(mt.ussd.sessionInfo, 'hex') } : {}) } : {}),
@@ -92,4 +94,13 @@ export function createSender(opts: SenderOptions): (job: Job<MtJobData>) => Prom
       }
     }
   }
+}
+
+/**
+ * A USSD screen is one submit_sm, never a concatenated SMS: up to 182 GSM characters (unpacked in
+ * the PDU, so at most 182 octets of short_message), without UDH.
+ */
+function ussdScreen(text: string): SubmitSplit {
+  const dataCoding = chooseDataCoding(text);
+  return { dataCoding, udhi: false, segments: [encodeText(text, dataCoding)] };
 }

@@ -10,12 +10,15 @@ import { toMoney } from '../domain/money';
 import type { PaymentEvent } from '../domain/decide';
 import { metrics } from '../metrics';
 import { runPaymentStep, SubscriberGoneError, type PaymentStepDeps } from './payment-step';
+import { isUssdMo } from './ussd';
 
 export interface MoProcessorDeps extends PaymentStepDeps {
   countryCode: string;
   serviceNumber: string;
   maxAmountMinor: number;
   log: Logger;
+  /** USSD MOs (service_type USSD) go to the USSD session processor (jobs/ussd.ts) when set. */
+  ussd?: (mo: MoMessage, msisdn: string) => Promise<string>;
 }
 
 /** A routed MO: the main SIM whose keys decide it and the event, or a direct answer. */
@@ -39,6 +42,7 @@ export function createMoProcessor(deps: MoProcessorDeps): (job: Job<MoMessage>) 
       return 'unidentified';
     }
     const sender = who.msisdn;
+    if (deps.ussd && isUssdMo(mo)) return deps.ussd(mo, sender);
     const command = parseCommand(mo.text, { minorDigits: deps.rules.minorDigits, maxMinor: deps.maxAmountMinor });
     const route = await routeCommand(deps, sender, command, mo);
     let outcome: string;

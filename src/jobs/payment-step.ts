@@ -19,9 +19,15 @@ export interface PaymentRules {
   minorDigits: number;
 }
 
+/**
+ * Where a step's replies go: the outbox, or a decorator of it that changes how one channel delivers
+ * them (USSD: the main SIM's reply becomes the session's final screen, see jobs/ussd-outbox.ts).
+ */
+export type ReplySink = Pick<Outbox, 'send'>;
+
 export interface PaymentStepDeps {
   store: PaymentStore;
-  outbox: Outbox;
+  outbox: ReplySink;
   expiryQueue: Queue<ExpiryMessage>;
   rules: PaymentRules;
   log: Logger;

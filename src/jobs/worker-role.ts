@@ -13,6 +13,11 @@ import type { Redis } from '../store/redis';
 import { Outbox } from './outbox';
 import { createMoProcessor } from './mo';
 import { createDlrProcessor } from './dlr';
+import { createUssdProcessor } from './ussd';
+import { UssdScreens } from './ussd-outbox';
+import { startUssdSweeper } from './ussd-sweeper';
+import { UssdSessionStore } from '../store/ussd-sessions';
+import { PaymentReader } from '../store/payments-read';
 
 export interface WorkerRoleDeps {
   config: Config;
@@ -25,6 +30,7 @@ export interface WorkerRoleDeps {
 export class WorkerRole {
   private readonly workers: Worker[] = [];
   private readonly queues: Queue[] = [];
+  private stopUssdSweeper: () => Promise<void> = async () => undefined;
 
   constructor(private readonly deps: WorkerRoleDeps) {}
 
@@ -56,9 +62,18 @@ export class WorkerRole {
     // A job whose worker died is handed to another after its lock lapses; processors are idempotent.
     const recovery = { connection: redis, prefix, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: 5 };
     const stepDeps = { store, outbox, expiryQueue, rules: paymentRules(config), log };
+    const ussdSessions = new UssdSessionStore(redis, keys, scripts);
+    const ussd = createUssdProcessor({
+      ...stepDeps,
+      sessions: ussdSessions,
+      screens: new UssdScreens(mtQueue, replies),
+      payments: new PaymentReader(redis, keys),
+      ussd: { serviceCode: config.ussd.serviceCode, sessionTimeoutMs: config.ussd.sessionTimeoutSeconds * 1000, maxAmountMinor: MAX_AMOUNT_MINOR },
+    });
+    this.stopUssdSweeper = startUssdSweeper(ussdSessions, 1000, log);
     const mo = new Worker<MoMessage>(
       QUEUE.mo,
-      createMoProcessor({ ...stepDeps, countryCode: config.countryCode, serviceNumber: config.serviceNumber, maxAmountMinor: MAX_AMOUNT_MINOR }),
+      createMoProcessor({ ...stepDeps, countryCode: config.countryCode, serviceNumber: config.serviceNumber, maxAmountMinor: MAX_AMOUNT_MINOR, ussd }),
       { ...recovery, concurrency: config.worker.concurrency },
     );
     const expiry = new Worker<ExpiryMessage>(QUEUE.expiry, createExpiryProcessor(stepDeps), { ...recovery, concurrency: 8 });
@@ -72,6 +87,7 @@ export class WorkerRole {
 
   /** Graceful: workers finish their active jobs (BullMQ close waits), then queues close. */
   async stop(): Promise<void> {
+    await this.stopUssdSweeper();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all(this.queues.map((q) => q.close()));
   }

@@ -188,7 +188,11 @@ export class EsmeSession extends EventEmitter {
     this.setState('connecting');
     const session = smpp.connect({ url: this.opts.url, connectTimeout: this.opts.connectTimeoutMs });
     this.session = session;
-    session.on('connect', () => this.bind(session));
+    session.on('connect', () => {
+      // SMPP is request/response of small PDUs: Nagle's algorithm would hold each answer ~40 ms.
+      session.socket.setNoDelay(true);
+      this.bind(session);
+    });
     session.on('error', (err: Error) => {
       // Fatal by design: after a parse error node-smpp stops reading this socket.
       this.counters.sessionErrors++;

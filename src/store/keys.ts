@@ -46,6 +46,14 @@ export interface Keys {
   replyRate(msisdn: string, minute: number): string;
   /** Hash: credit reference → balance right after that credit (so a replayed top-up answers the same body). */
   creditResults(main: string): string;
+  /** String with TTL (the session's overall deadline): JSON state of one USSD session of an msisdn. */
+  ussdSession(msisdn: string, serviceCode: string, sessionNumber: number): string;
+  /** String with TTL: key of the msisdn's open USSD session (a phone has one at a time). */
+  ussdActive(msisdn: string): string;
+  /** String with TTL: what one USSD MO did (its screen or payment), so a retried job re-sends it and advances nothing. */
+  ussdStep(msisdn: string, moId: string): string;
+  /** Sorted set: open USSD session key → deadline (ms), swept to count timed-out sessions. */
+  ussdDeadlines(): string;
 }
 
 export function createKeys(prefix: string): Keys {
@@ -72,6 +80,10 @@ export function createKeys(prefix: string): Keys {
     bindHeartbeats: () => `${p}:binds`,
     replyRate: (msisdn, minute) => `${p}:rate:reply:${msisdn}:${minute}`,
     creditResults: (m) => `${p}:sub:{${m}}:creditres`,
+    ussdSession: (m, code, n) => `${p}:ussd:{${m}}:s:${code}:${n}`,
+    ussdActive: (m) => `${p}:ussd:{${m}}:active`,
+    ussdStep: (m, id) => `${p}:ussd:{${m}}:step:${id}`,
+    ussdDeadlines: () => `${p}:ussd:deadlines`,
   };
 }
 

@@ -16,6 +16,7 @@ export const SCRIPTS = {
   createMerchant: { numberOfKeys: 2 },
   loadSubscriberView: { numberOfKeys: 5 },
   applyPaymentDecision: { numberOfKeys: 8 },
+  ussdCommitStep: { numberOfKeys: 4 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

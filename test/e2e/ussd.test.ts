@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
+import { Queue } from 'bullmq';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
 import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
 
@@ -128,6 +129,22 @@ describe('USSD channel end to end over SMPP', function () {
     };
     // Reported, not asserted: the figures depend on the machine.
     console.log(`      USSD step latency (POST to the network screen in the simulator): dial ${summary(latencies.dial)}; answer ${summary(latencies.answer)}`);
+    if (sim) {
+      // Inside the simulator: a user message sent → the network's screen accepted (timestamps of its session log).
+      const all = (await http<Array<{ screens: Array<Screen & { at: string }> }>>('GET', `${sim.baseUrl}/ussd/sessions`)).body;
+      const gaps: number[] = [];
+      for (const s of all) {
+        for (let i = 0; i + 1 < s.screens.length; i++) {
+          if (s.screens[i].by === 'user' && s.screens[i + 1].by === 'network') gaps.push(Date.parse(s.screens[i + 1].at) - Date.parse(s.screens[i].at));
+        }
+      }
+      console.log(`      simulator side (user message sent → network screen accepted): ${summary(gaps)}`);
+    }
+    if (app) {
+      const [sum, count] = await Promise.all([metric('simpair_ussd_step_seconds_sum'), metric('simpair_ussd_step_seconds_count')]);
+      const under = await metric('simpair_ussd_step_seconds_bucket', '{le="0.025"}');
+      console.log(`      simpair side (MO at the gateway → screen queued): n=${count} mean=${((sum / Math.max(1, count)) * 1000).toFixed(1)} ms, ${under}/${count} under 25 ms`);
+    }
     await app?.stop();
     await sim?.stop();
     await redis?.stop();
@@ -291,6 +308,51 @@ describe('USSD channel end to end over SMPP', function () {
     await waitFor('replaced session counted', async () => (await metric('simpair_ussd_sessions_ended_total', '{reason="replaced"}')) > replaced);
     const payments = await admin<{ payments: unknown[] }>('GET', `/v1/payments?msisdn=${main}`);
     assert.equal(payments.body.payments.length, 0);
+  });
+
+  it('a retried MO job re-sends its step and advances nothing: not the menu, not the payment', async () => {
+    const { main, device } = await enrol('100.00');
+    const moQueue = new Queue('mo', { connection: redis.client(), prefix: '{simpair}' });
+    try {
+      /** Runs the MO job of `text` in session `id` once more, with the same MO (same id), as BullMQ does on a retry. */
+      const rerun = async (id: string, text: string): Promise<unknown> => {
+        const { sessionNumber } = await session(id);
+        const jobs = await moQueue.getJobs(['completed'], 0, 1000);
+        const original = jobs.find((j) => j.data.text === text && j.data.ussd && parseInt(String(j.data.ussd.sessionInfo).slice(0, 2), 16) === sessionNumber && String(j.data.source).endsWith(main.slice(-7)));
+        assert.ok(original, `completed MO job for "${text}"`);
+        const again = await moQueue.add('mo', original.data, { jobId: `${original.id}-again` });
+        return waitFor('the re-run to finish', async () => (await moQueue.getJob(again.id!))?.returnvalue);
+      };
+      const { id } = await dial(main);
+      await answer(id, '1');
+      assert.equal(await rerun(id, '1'), 'ussd_prompt');
+      assert.match((await answer(id, '12.50')).text, /Pay 12\.50 KES/, 'still one step further, not two');
+      const done = await answer(id, 'SHOP42');
+      const code = codeOf(done.text);
+      assert.equal(await rerun(id, 'SHOP42'), 'ussd_pay');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(networkScreens(await session(id)).length, 4, 'the same screen is not shown twice');
+      const pending = await admin<{ payments: Array<{ state: string; channel: string }> }>('GET', `/v1/payments?msisdn=${main}`);
+      assert.equal(pending.body.payments.length, 1, 'one payment request');
+      assert.equal(pending.body.payments[0].state, 'awaiting_device');
+      assert.equal(pending.body.payments[0].channel, 'ussd');
+      // and the code on the screen is that request's code: the device completes it
+      await sendSms(device, `PAY 12.50 SHOP42 ${code}`);
+      assert.match(await nthMessage(main, 1, /^Paid/), /87\.50/);
+    } finally {
+      await moQueue.close();
+    }
+  });
+
+  it('device half first, then the USSD request: Paid on the final screen, and the receipt by SMS', async () => {
+    const { main, device } = await enrol('100.00');
+    await sendSms(device, 'PAY 15 SHOP42');
+    await nthMessage(device, 1, /waiting/);
+    const { screen } = await dial(main, '*778*15*SHOP42#');
+    assert.equal(screen.op, FINAL_OP);
+    assert.match(screen.text, /^Paid 15\.00 KES/);
+    assert.match(await nthMessage(main, 1, /^Paid/), /85\.00/);
+    assert.equal(await balance(main), '85.00');
   });
 
   it('a number that is not a subscriber gets a final "not registered" screen', async () => {

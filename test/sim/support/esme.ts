@@ -12,6 +12,8 @@ export interface Esme {
   raw: RawPdu[];
   /** Status to answer each inbound deliver_sm with; null leaves it unanswered. Default 0. */
   deliverStatus: (pdu: PDU) => number | null;
+  /** Like a careful ESME: close the connection after octets the library cannot read. Default false. */
+  dropOnError: boolean;
   request(command: string, fields?: PDUFields, timeoutMs?: number): Promise<PDU>;
   waitFor(what: string, pred: (pdu: PDU) => boolean, timeoutMs?: number): Promise<PDU>;
   waitForRaw(what: string, pred: (pdu: RawPdu) => boolean, timeoutMs?: number): Promise<RawPdu>;
@@ -45,6 +47,7 @@ export function connect(port: number): Promise<Esme> {
       pdus: [],
       raw: [],
       deliverStatus: () => 0,
+      dropOnError: false,
       request(command, fields = {}, timeoutMs = 5000) {
         return deadline(`${command}_resp`, timeoutMs, (done) => {
           const pdu = new smpp.PDU(command, fields);
@@ -105,9 +108,12 @@ export function connect(port: number): Promise<Esme> {
         if (status !== null) session.send(pdu.response({ command_status: status }));
       }
       if (pdu.command === 'enquire_link') session.send(pdu.response());
+      // SMPP 3.4 §4.3.1: a request with an unknown command_id gets generic_nack ESME_RINVCMDID.
+      if (pdu.command === 'unknown' && !pdu.isResponse()) session.send(pdu.response());
     });
     session.on('error', () => {
-      // errors end the connection; tests observe that through close
+      // the library stops reading after a parse error; tests observe the rest through close
+      if (esme.dropOnError) session.destroy();
     });
     session.once('connect', () => resolve(esme));
     session.once('close', () => reject(new Error('connection closed before connect')));

@@ -1,0 +1,205 @@
+// One virtual handset: its inbox (live, newest first, with delivery state), a compose box that
+// sends an MO to the service number, and on phones a USSD dial box. Every control's accessible name
+// ends with the handset's label ("Send from Phone (main SIM)"), so people using a screen reader and
+// the browser test can tell the handsets apart; the visible text stays short.
+import { clock, el, get, post, srOnly } from './api.js';
+
+const INBOX_SHOWN = 50;
+const STATE_TEXT = { ENROUTE: 'En route', DELIVERED: 'Delivered', UNDELIVERABLE: 'Undeliverable' };
+const USSD_STATE_TEXT = { open: 'Session open', ended: 'Session ended', aborted: 'You hung up' };
+
+let nextDomId = 0;
+
+function textField(id, labelParts, props = {}) {
+  const input = el('input', { id, type: 'text', autocomplete: 'off', spellcheck: 'false', ...props });
+  return { input, label: el('label', { for: id }, ...labelParts) };
+}
+
+/** Runs `action` with the form marked busy and its outcome in the status line. */
+async function submitting(form, status, action) {
+  form.setAttribute('aria-busy', 'true');
+  status.classList.remove('error');
+  try {
+    status.textContent = await action();
+  } catch (err) {
+    status.textContent = err.message;
+    status.classList.add('error');
+  } finally {
+    form.removeAttribute('aria-busy');
+  }
+}
+
+const outcome = (r) => (r.status === null ? 'no answer from the ESME yet (it will be redelivered)' : r.statusName);
+
+export function createHandset({ msisdn, label, kind, removable }, { onRemove }) {
+  const id = `hs-${++nextDomId}`;
+  const messages = new Map(); // id → inbox entry
+
+  // Compose: an MO from this handset to the service number.
+  const msg = textField(`${id}-msg`, ['Message', srOnly(` from ${label}`)], { maxlength: '2000', required: true });
+  const sendStatus = el('p', { class: 'status', role: 'status' });
+  const compose = el(
+    'form',
+    { class: 'compose' },
+    msg.label,
+    el('div', { class: 'inline' }, msg.input, el('button', { type: 'submit' }, 'Send', srOnly(` from ${label}`))),
+    sendStatus,
+  );
+  compose.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = msg.input.value;
+    void submitting(compose, sendStatus, async () => {
+      const r = await post('/mo', { from: msisdn, text });
+      msg.input.value = '';
+      return `Sent “${text}”: ${outcome(r)}`;
+    });
+  });
+
+  // focusable so that a keyboard can scroll a long inbox
+  const inbox = el('ol', { class: 'inbox', 'aria-label': `Inbox of ${label}`, tabindex: '0' });
+
+  function renderInbox() {
+    const newest = [...messages.values()].sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
+    const items = newest.slice(0, INBOX_SHOWN).map((m) =>
+      el(
+        'li',
+        { class: `msg state-${m.state.toLowerCase()}` },
+        el('p', { class: 'msg-text', text: m.text }),
+        el(
+          'p',
+          { class: 'msg-meta' },
+          `from ${m.from} · ${clock(m.receivedAt)}${m.parts > 1 ? ` · ${m.parts} parts` : ''} · `,
+          el('span', { class: 'badge', text: STATE_TEXT[m.state] ?? m.state }),
+        ),
+      ),
+    );
+    if (items.length === 0) items.push(el('li', { class: 'empty', text: 'No messages yet' }));
+    inbox.replaceChildren(...items);
+  }
+  renderInbox();
+
+  const ussd = kind === 'device' ? null : createUssdBox(id, msisdn, label);
+
+  const head = el(
+    'div',
+    { class: 'handset-head' },
+    el('h3', { id: `${id}-title`, text: label }),
+    el('p', { class: 'msisdn', text: msisdn }),
+    removable ? el('button', { type: 'button', class: 'quiet', onclick: onRemove }, 'Remove', srOnly(` ${label}`)) : null,
+  );
+  const root = el(
+    'section',
+    { class: `handset handset-${kind}`, 'aria-labelledby': `${id}-title` },
+    head,
+    compose,
+    ussd?.root,
+    el('h4', { text: 'Inbox' }),
+    inbox,
+  );
+
+  return {
+    root,
+    msisdn,
+    label,
+    setMessages(list) {
+      messages.clear();
+      for (const m of list) messages.set(m.id, m);
+      renderInbox();
+    },
+    upsert(entry) {
+      messages.set(entry.id, entry);
+      renderInbox();
+    },
+    setUssd(session) {
+      ussd?.show(session);
+    },
+    async loadUssd() {
+      if (!ussd) return;
+      const sessions = await get(`/ussd/sessions?from=${encodeURIComponent(msisdn)}`);
+      ussd.show(sessions.at(-1) ?? null, true);
+    },
+  };
+}
+
+/** Dial a code, read the network's screen, answer it or hang up. */
+function createUssdBox(id, msisdn, label) {
+  let current = null; // the session shown: the handset's latest
+
+  const code = textField(`${id}-code`, ['USSD code', srOnly(` for ${label}`)], { value: '*778#', required: true, inputmode: 'tel' });
+  const dialStatus = el('p', { class: 'status', role: 'status' });
+  const dial = el(
+    'form',
+    { class: 'dial' },
+    code.label,
+    el('div', { class: 'inline' }, code.input, el('button', { type: 'submit' }, 'Dial', srOnly(` from ${label}`))),
+  );
+
+  const state = el('p', { class: 'ussd-state', text: 'No session' });
+  const text = el('p', { class: 'ussd-text' });
+  const screen = el('div', { class: 'ussd-screen', role: 'region', 'aria-label': `USSD screen of ${label}`, 'aria-live': 'polite' }, state, text);
+
+  const answer = textField(`${id}-answer`, ['USSD answer', srOnly(` from ${label}`)], { required: true, inputmode: 'numeric' });
+  const hangUp = el('button', { type: 'button', class: 'danger' }, 'Hang up', srOnly(` on ${label}`));
+  const reply = el(
+    'form',
+    { class: 'ussd-answer' },
+    answer.label,
+    el('div', { class: 'inline' }, answer.input, el('button', { type: 'submit' }, 'Answer', srOnly(` from ${label}`)), hangUp),
+  );
+
+  dial.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submitting(dial, dialStatus, async () => {
+      const r = await post('/ussd/sessions', { from: msisdn, code: code.input.value });
+      const shown = await get(`/ussd/sessions/${encodeURIComponent(r.id)}`);
+      show(shown);
+      if (shown.state === 'open') answer.input.focus();
+      return `Dialled ${code.input.value}: ${outcome(r)}`;
+    });
+  });
+  reply.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!current) return;
+    const typed = answer.input.value;
+    void submitting(reply, dialStatus, async () => {
+      const r = await post(`/ussd/sessions/${encodeURIComponent(current.id)}/answer`, { text: typed });
+      answer.input.value = '';
+      return `Answered “${typed}”: ${outcome(r)}`;
+    });
+  });
+  hangUp.addEventListener('click', () => {
+    if (!current) return;
+    void submitting(reply, dialStatus, async () => {
+      const r = await post(`/ussd/sessions/${encodeURIComponent(current.id)}/abort`);
+      return `Hung up: ${outcome(r)}`;
+    });
+  });
+
+  /** Shows `session` if it is this handset's latest; `replace` also accepts an older one (reload). */
+  function show(session, replace = false) {
+    if (session && current && !replace && idNumber(session.id) < idNumber(current.id)) return;
+    current = session;
+    const open = session?.state === 'open';
+    const network = session ? [...session.screens].reverse().find((s) => s.by === 'network') : null;
+    state.textContent = session ? `${USSD_STATE_TEXT[session.state] ?? session.state} · ${session.code}` : 'No session';
+    text.textContent = network ? network.text : session ? 'Waiting for the network…' : 'Dial a code to start.';
+    const hadFocus = reply.contains(document.activeElement);
+    reply.hidden = !open;
+    // The session ended under the user's hands: keep the keyboard focus somewhere useful.
+    if (!open && hadFocus) code.input.focus();
+  }
+  show(null);
+
+  const root = el(
+    'section',
+    { class: 'ussd', 'aria-labelledby': `${id}-ussd-title` },
+    el('h4', { id: `${id}-ussd-title`, text: 'USSD' }),
+    dial,
+    screen,
+    reply,
+    dialStatus,
+  );
+  return { root, show };
+}
+
+const idNumber = (id) => Number(String(id).replace(/\D/g, '')) || 0;

@@ -1,0 +1,316 @@
+import type { Reply } from './decision';
+import { isMerchantCode } from './grammar';
+import { formatAmount, parseAmount, type AmountParse, type Money } from './money';
+import type { Payment, PaymentState } from './payment';
+import { balanceText, GSM7_BASIC } from './replies';
+
+// The USSD menu as a pure state machine (DESIGN §1 "USSD"): one session and one user input in, the
+// next session, the screen to show and at most one action out. No I/O and no clock: the shell keeps
+// the session in Redis with a TTL, runs the action (payment step, balance, last payments) and turns
+// its result into the final screen with the pure screen builders below.
+//
+//   dial *778#               → menu:     1 Pay, 2 Balance, 3 Last payments, 0 Exit
+//   menu "1"                 → amount    → merchant → action pay (final screen = the code)
+//   menu "2" / "3"           → action balance / last_payments (final screen)
+//   menu "0"                 → final "Goodbye."
+//   dial *778*12.50*SHOP42#  → action pay at once (one-shot); *778*2# etc. choose a menu entry
+//   an invalid answer re-asks with a short hint; the third one ends the session.
+
+/** A USSD screen is at most 182 characters of the GSM 03.38 alphabet (3GPP TS 23.038, packed into 160 octets). */
+export const USSD_MAX_SCREEN = 182;
+/** The session ends at the third invalid answer. */
+export const USSD_MAX_INVALID = 3;
+
+/** SMPP 3.4 §5.3.2.44 ussd_service_op values. */
+export const USSD_OP = {
+  PSSD_INDICATION: 0,
+  PSSR_INDICATION: 1,
+  USSR_REQUEST: 2,
+  USSN_REQUEST: 3,
+  PSSD_RESPONSE: 16,
+  PSSR_RESPONSE: 17,
+  USSR_CONFIRM: 18,
+  USSN_CONFIRM: 19,
+} as const;
+
+export type UssdInput = { kind: 'dial'; text: string } | { kind: 'answer'; text: string } | { kind: 'abort' };
+
+export type UssdSession =
+  | { stage: 'menu'; invalid: number }
+  | { stage: 'amount'; invalid: number }
+  | { stage: 'merchant'; invalid: number; amountMinor: number };
+
+export type UssdAction =
+  | { kind: 'pay'; amountMinor: number; merchant: string }
+  | { kind: 'balance' }
+  | { kind: 'last_payments' };
+
+export interface UssdScreen {
+  text: string;
+  /** true: ends the session (PSSR response, op 17); false: expects an answer (USSR request, op 2). */
+  final: boolean;
+}
+
+export type UssdOutcome =
+  | 'menu' // a session opened on the menu
+  | 'prompt' // moved on to the next question
+  | 'reasked' // invalid answer, asked again with a hint
+  | 'too_many_invalid'
+  | 'exit'
+  | 'pay'
+  | 'balance'
+  | 'last_payments'
+  | 'bad_dial' // malformed one-shot string or another service code: final hint
+  | 'aborted' // the user ended an open session
+  | 'session_ended' // an answer to an unknown or expired session: final notice, nothing changes
+  | 'abort_unknown'; // the user ended a session we no longer have: nothing to do
+
+export interface UssdStep {
+  /** The session after this input; null when the session is over (or never existed). */
+  session: UssdSession | null;
+  /** What to show now. Absent when the action's result is the final screen, and on abort (no reply). */
+  screen?: UssdScreen;
+  action?: UssdAction;
+  outcome: UssdOutcome;
+}
+
+export interface UssdContext {
+  /** The service code as dialled, e.g. "*778#". */
+  serviceCode: string;
+  currency: string;
+  minorDigits: number;
+  /** Sanity bound for amounts (the payment limit is the decision's business, not the menu's). */
+  maxAmountMinor: number;
+}
+
+export function ussdStep(session: UssdSession | null, input: UssdInput, ctx: UssdContext): UssdStep {
+  switch (input.kind) {
+    case 'dial':
+      return onDial(input.text, ctx);
+    case 'abort':
+      return { session: null, outcome: session ? 'aborted' : 'abort_unknown' };
+    case 'answer':
+      return session ? onAnswer(session, input.text, ctx) : { session: null, screen: final(sessionEndedText(ctx)), outcome: 'session_ended' };
+  }
+}
+
+// ---- dialling ----
+
+export type DialParse = { ok: true; params: string[] } | { ok: false; reason: 'format' | 'other_code' };
+
+const DIAL = /^\*([0-9]+)((?:\*[^*#]*)*)#$/;
+
+/** "*778*12.50*SHOP42#" with service code "*778#" → params ["12.50", "SHOP42"]. Spaces are ignored. */
+export function parseDial(text: string, serviceCode: string): DialParse {
+  const m = DIAL.exec(text.replace(/\s+/g, ''));
+  if (!m) return { ok: false, reason: 'format' };
+  if (`*${m[1]}#` !== serviceCode) return { ok: false, reason: 'other_code' };
+  const params = m[2] === '' ? [] : m[2].slice(1).split('*');
+  return params.some((p) => p === '') ? { ok: false, reason: 'format' } : { ok: true, params };
+}
+
+function onDial(text: string, ctx: UssdContext): UssdStep {
+  const dial = parseDial(text, ctx.serviceCode);
+  const bad: UssdStep = { session: null, screen: final(dial.ok || dial.reason === 'format' ? badDialText(ctx) : otherCodeText(ctx)), outcome: 'bad_dial' };
+  if (!dial.ok) return bad;
+  const { params } = dial;
+  if (params.length === 0) return { session: { stage: 'menu', invalid: 0 }, screen: ask(menuText()), outcome: 'menu' };
+  if (params.length === 1) {
+    // *778*2#: a menu entry chosen in the dial string; an invalid one is not worth a session.
+    const chosen = onMenu({ stage: 'menu', invalid: 0 }, params[0], ctx);
+    return chosen.outcome === 'reasked' ? bad : chosen;
+  }
+  if (params.length === 2) {
+    // *778*12.50*SHOP42#: the one-shot payment, validated exactly like the menu's answers.
+    const amount = readAmount(params[0], ctx);
+    const merchant = params[1].toUpperCase();
+    if (!amount.ok || !isMerchantCode(merchant)) return bad;
+    return { session: null, action: { kind: 'pay', amountMinor: amount.minor, merchant }, outcome: 'pay' };
+  }
+  return bad;
+}
+
+// ---- answers ----
+
+function onAnswer(session: UssdSession, text: string, ctx: UssdContext): UssdStep {
+  switch (session.stage) {
+    case 'menu':
+      return onMenu(session, text, ctx);
+    case 'amount': {
+      const amount = readAmount(text, ctx);
+      if (!amount.ok) return invalid(session, AMOUNT_HINT[amount.reason](ctx), amountPrompt(ctx), ctx);
+      return { session: { stage: 'merchant', invalid: session.invalid, amountMinor: amount.minor }, screen: ask(merchantPrompt(amount.minor, ctx)), outcome: 'prompt' };
+    }
+    case 'merchant': {
+      const merchant = text.trim().toUpperCase();
+      if (!isMerchantCode(merchant)) return invalid(session, 'Invalid merchant code: 2-20 letters or digits.', merchantPrompt(session.amountMinor, ctx), ctx);
+      return { session: null, action: { kind: 'pay', amountMinor: session.amountMinor, merchant }, outcome: 'pay' };
+    }
+  }
+}
+
+function onMenu(session: UssdSession, text: string, ctx: UssdContext): UssdStep {
+  switch (text.trim()) {
+    case '1':
+      return { session: { stage: 'amount', invalid: session.invalid }, screen: ask(amountPrompt(ctx)), outcome: 'prompt' };
+    case '2':
+      return { session: null, action: { kind: 'balance' }, outcome: 'balance' };
+    case '3':
+      return { session: null, action: { kind: 'last_payments' }, outcome: 'last_payments' };
+    case '0':
+      return { session: null, screen: final('Goodbye.'), outcome: 'exit' };
+    default:
+      return invalid(session, 'Invalid choice. Reply 1, 2, 3 or 0.', menuText(), ctx);
+  }
+}
+
+function invalid(session: UssdSession, hint: string, prompt: string, ctx: UssdContext): UssdStep {
+  const count = session.invalid + 1;
+  if (count >= USSD_MAX_INVALID) return { session: null, screen: final(`Too many invalid answers. Dial ${ctx.serviceCode} to start again.`), outcome: 'too_many_invalid' };
+  return { session: { ...session, invalid: count }, screen: ask(`${hint}\n${prompt}`), outcome: 'reasked' };
+}
+
+function readAmount(text: string, ctx: UssdContext): AmountParse {
+  return parseAmount(text.trim(), ctx.minorDigits, ctx.maxAmountMinor);
+}
+
+const AMOUNT_HINT: Record<Extract<AmountParse, { ok: false }>['reason'], (ctx: UssdContext) => string> = {
+  format: (ctx) => `Invalid amount. Use digits${ctx.minorDigits > 0 ? `, e.g. 12.${'5'.padEnd(ctx.minorDigits, '0')}` : ''}.`,
+  zero: () => 'The amount must be more than 0.',
+  too_many_decimals: (ctx) => `Invalid amount: at most ${ctx.minorDigits} decimals.`,
+  too_large: () => 'Amount too large.',
+};
+
+// ---- screens ----
+
+export function menuText(): string {
+  return 'Mobile payments\n1 Pay\n2 Balance\n3 Last payments\n0 Exit';
+}
+
+function amountPrompt(ctx: UssdContext): string {
+  return `Amount to pay (${ctx.currency}):`;
+}
+
+function merchantPrompt(amountMinor: number, ctx: UssdContext): string {
+  return `Pay ${formatAmount(amountMinor, ctx.minorDigits)} ${ctx.currency} to:\nEnter the merchant code`;
+}
+
+export function sessionEndedText(ctx: Pick<UssdContext, 'serviceCode'>): string {
+  return `Session ended. Dial ${ctx.serviceCode} to start again.`;
+}
+
+function badDialText(ctx: UssdContext): string {
+  return `Invalid request. Dial ${ctx.serviceCode} for the menu, or ${ctx.serviceCode.slice(0, -1)}*amount*merchant# to pay.`;
+}
+
+function otherCodeText(ctx: UssdContext): string {
+  return `Unknown service code. Dial ${ctx.serviceCode} for payments.`;
+}
+
+export function ussdBalanceScreen(balance: Money): UssdScreen {
+  return final(balanceText(balance));
+}
+
+const STATE_WORD: Record<PaymentState, string> = {
+  awaiting_device: 'pending',
+  awaiting_request: 'pending',
+  completed: 'paid',
+  rejected: 'rejected',
+  expired: 'expired',
+  declined: 'declined',
+  cancelled: 'cancelled',
+};
+
+/** Newest first, one line each ("05/03 12.50 SHOP42 paid"), as many as fit on one screen. */
+export function ussdLastPaymentsScreen(payments: readonly Payment[], ctx: Pick<UssdContext, 'minorDigits'>): UssdScreen {
+  if (payments.length === 0) return final('No payments yet.');
+  let text = 'Last payments:';
+  for (const p of payments) {
+    const day = new Date(p.createdAt).toISOString();
+    const line = `\n${day.slice(8, 10)}/${day.slice(5, 7)} ${formatAmount(p.amountMinor, ctx.minorDigits)} ${p.merchant} ${STATE_WORD[p.state]}`;
+    if (text.length + line.length > USSD_MAX_SCREEN) break;
+    text += line;
+  }
+  return final(text);
+}
+
+/** Shown when a payment step produced no answer for the main SIM (nothing changed). */
+export function ussdPaymentUnavailableScreen(ctx: Pick<UssdContext, 'serviceCode'>): UssdScreen {
+  return final(`Your request could not be completed. Dial ${ctx.serviceCode} to try again.`);
+}
+
+/** Kinds that are receipts the subscriber keeps: sent by SMS as well as shown on the USSD screen. */
+const RECEIPT_KINDS: ReadonlySet<string> = new Set<Reply['kind']>(['paid']);
+
+/**
+ * How a payment step's replies travel when the main SIM's request came over USSD: the first reply to
+ * the main SIM (the code, or a decline, lock, or "Paid" when a waiting device half matched at once)
+ * is the session's final screen instead of an SMS; a receipt goes by SMS as well; every other reply
+ * (to the device) goes by SMS as usual.
+ */
+export function routeUssdReplies<R extends Pick<Reply, 'to' | 'text'> & { kind: string }>(
+  replies: readonly R[],
+  main: string,
+): { screen: (UssdScreen & { kind: R['kind'] }) | null; sms: R[] } {
+  const index = replies.findIndex((r) => r.to === main);
+  if (index < 0) return { screen: null, sms: [...replies] };
+  const chosen = replies[index];
+  return {
+    screen: { ...final(chosen.text), kind: chosen.kind },
+    sms: replies.filter((r, i) => i !== index || RECEIPT_KINDS.has(r.kind)),
+  };
+}
+
+function ask(text: string): UssdScreen {
+  return { text: fitScreen(text), final: false };
+}
+
+function final(text: string): UssdScreen {
+  return { text: fitScreen(text), final: true };
+}
+
+/** Keeps a screen inside the GSM 03.38 basic alphabet and 182 characters (long texts end with "..."). */
+export function fitScreen(text: string): string {
+  const gsm = Array.from(text, (ch) => (GSM7_BASIC.includes(ch) ? ch : '?')).join('');
+  return gsm.length <= USSD_MAX_SCREEN ? gsm : `${gsm.slice(0, USSD_MAX_SCREEN - 3)}...`;
+}
+
+// ---- the SMPP side of a dialogue, as data ----
+
+/**
+ * its_session_info (SMPP 3.4 §5.3.2.43): octet 1 the session number, octet 2 the sequence number of
+ * the dialogue unit in bits 7..1 and the end-of-session indicator in bit 0.
+ */
+export interface SessionInfo {
+  sessionNumber: number;
+  sequence: number;
+  end: boolean;
+}
+
+export function parseSessionInfo(hex: string | undefined): SessionInfo | null {
+  if (hex === undefined || !/^[0-9a-fA-F]{4}$/.test(hex)) return null;
+  const octet2 = parseInt(hex.slice(2, 4), 16);
+  return { sessionNumber: parseInt(hex.slice(0, 2), 16), sequence: octet2 >> 1, end: (octet2 & 1) === 1 };
+}
+
+export function sessionInfoHex(info: SessionInfo): string {
+  const octet2 = ((info.sequence & 0x7f) << 1) | (info.end ? 1 : 0);
+  return [info.sessionNumber & 0xff, octet2].map((o) => o.toString(16).padStart(2, '0')).join('');
+}
+
+/** The operation of a network screen: a menu that expects an answer, or the final message. */
+export function screenOp(screen: UssdScreen): number {
+  return screen.final ? USSD_OP.PSSR_RESPONSE : USSD_OP.USSR_REQUEST;
+}
+
+/**
+ * What a USSD MO means: a PSSR indication starts a session (the dialled string); a USSR confirm is
+ * the user's answer, or the user ending the session when the end bit is set. Without an operation,
+ * a dial string counts as dialling. Other operations are not part of a menu dialogue (null).
+ */
+export function ussdInputOf(op: number | undefined, end: boolean, text: string): UssdInput | null {
+  const kind = op ?? (/^\s*\*.*#\s*$/.test(text) ? USSD_OP.PSSR_INDICATION : USSD_OP.USSR_CONFIRM);
+  if (kind === USSD_OP.PSSR_INDICATION) return { kind: 'dial', text };
+  if (kind === USSD_OP.USSR_CONFIRM) return end ? { kind: 'abort' } : { kind: 'answer', text };
+  return null;
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startSimulatorProcess } from '../../smsc-sim/harness';
+import { http, ROOT, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+import { launchBrowser, until, type Browser } from './support/browser';
+
+// Issue 6: a person pays on the simulator's web page in a real browser. The whole system runs on
+// free ports (redis-server, the simulator, simpair); the demo subscriber, her device and the
+// merchant are enrolled through the admin API; everything else happens by typing and clicking.
+
+type Sim = Awaited<ReturnType<typeof startSimulatorProcess>>;
+const TOKEN = 'browser-admin-token-0123456789';
+const PHONE = '254700000001';
+const DEVICE = '254700000002';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+describe('the simulator web page in a real browser', function () {
+  this.timeout(180_000);
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sim: Sim;
+  let app: SimpairProcess;
+  let browser: Browser;
+  let page: Page;
+
+  const admin = (method: string, p: string, body?: unknown) => http(method, `${app.baseUrl}${p}`, body, { authorization: `Bearer ${TOKEN}` });
+  const textOf = (name: string, role: 'list' | 'region' = 'list') => () => page.getByRole(role, { name }).innerText();
+
+  async function send(handset: string, text: string): Promise<void> {
+    await page.getByRole('textbox', { name: `Message from ${handset}` }).fill(text);
+    await page.getByRole('button', { name: `Send from ${handset}` }).click();
+  }
+
+  before(async () => {
+    browser = await launchBrowser(); // first: a missing Chromium fails fast, with its own message
+    redis = await startRedis();
+    sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '50' } });
+    app = await startSimpair({
+      REDIS_URL: redis.url,
+      SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`,
+      SERVICE_NUMBER: '20555',
+      ADMIN_TOKEN: TOKEN,
+    });
+    await waitFor('simpair readiness', async () => (await http('GET', `${app.baseUrl}/readyz`)).status === 200);
+    assert.equal((await admin('POST', '/v1/subscribers', { msisdn: PHONE, balance: '100.00' })).status, 201);
+    assert.equal((await admin('POST', `/v1/subscribers/${PHONE}/devices`, { msisdn: DEVICE })).status, 201);
+    assert.equal((await admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
+    page = await browser.context.newPage();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    await sim?.stop();
+    await redis?.stop();
+  });
+
+  it('pays with two typed messages, then shows queue full in the PDU log', async () => {
+    const failures: string[] = [];
+    page.on('pageerror', (err) => failures.push(err.message));
+    page.on('requestfailed', (req) => {
+      if (!req.url().endsWith('/events')) failures.push(`request failed: ${req.url()}`);
+    });
+    await page.goto(`${sim.baseUrl}/`);
+    await until('simpair bound on the page', textOf('ESME binds', 'region'), (t) => /simpair\s+transceiver/.test(t));
+
+    await send('Phone (main SIM)', 'PAY 12.50 SHOP42');
+    await until("the phone's confirmation code", textOf('Inbox of Phone (main SIM)'), (t) => /code [A-Z0-9]{6}/.test(t));
+    await send('Debit device (auxiliary SIM)', 'PAY 12.50 SHOP42');
+
+    const phone = await until("the phone's Paid receipt", textOf('Inbox of Phone (main SIM)'), (t) => /Paid 12\.50/.test(t));
+    assert.match(phone, /New balance 87\.50/);
+    await until("the device's confirmation", textOf('Inbox of Debit device (auxiliary SIM)'), (t) => /Confirmed/.test(t));
+    // receipts reached the handsets: the newest message of each shows its delivery state
+    await until('delivery state on the Paid message', () => page.locator('.handset-phone .msg').first().innerText(), (t) => /Paid[\s\S]*Delivered/.test(t));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'payment.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'payment-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Fault switch: queue full refuses simpair's next reply; switched off, the retry gets through.
+    const queueFull = page.getByRole('checkbox', { name: 'Queue full' });
+    await queueFull.check();
+    await waitFor('the fault on in the simulator', async () => (await http<{ queueFull: boolean }>('GET', `${sim.baseUrl}/faults`)).body.queueFull);
+    await send('Phone (main SIM)', 'BAL');
+    const log = await until('ESME_RMSGQFUL in the PDU log', textOf('PDU log', 'region'), (t) => t.includes('ESME_RMSGQFUL'));
+    assert.match(log, /submit_sm_resp/);
+    assert.doesNotMatch(await textOf('Inbox of Phone (main SIM)')(), /Your balance/);
+    await queueFull.uncheck();
+    await waitFor('the fault off in the simulator', async () => !(await http<{ queueFull: boolean }>('GET', `${sim.baseUrl}/faults`)).body.queueFull);
+    await until('the balance once the queue has room', textOf('Inbox of Phone (main SIM)'), (t) => /Your balance is 87\.50/.test(t), 40_000);
+    const counters = await page.getByRole('region', { name: 'Counters' }).innerText();
+    assert.match(counters, /submits queue full\s+[1-9]/);
+    assert.deepEqual(failures, [], 'no script errors and no failed requests');
+  });
+});

@@ -1,0 +1,63 @@
+// Debian's Chromium driven by playwright-core (Playwright's own browser download cannot work
+// offline), with a fresh profile per launch, and a deadline-bound wait: playwright-core has no
+// `expect`, so tests poll what the page shows until it matches or time runs out.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox', // CI runs as root, where Chromium's sandbox cannot start
+  '--headless',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(viewport = { width: 1280, height: 900 }): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium package (apt-get install chromium; .ci/run installs it)`);
+  }
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'simpair-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Calls `probe` until `accept` holds for what it returned, or fails at the deadline naming `what`
+ * and the last value seen (what the page showed instead).
+ */
+export async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (accept(last)) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const seen = lastError ? `error: ${(lastError as Error).message}` : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
