@@ -36,6 +36,8 @@ async function main(): Promise<void> {
         SIM_SYSTEM_ID: config.smpp.systemId,
         SIM_PASSWORD: config.smpp.password,
         SIM_SERVICE_NUMBER: config.serviceNumber,
+        SIM_DEMO_PHONE: config.embedded.demo.subscriber,
+        SIM_DEMO_DEVICE: config.embedded.demo.device,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
       detached: true, // see RedisServer: Ctrl-C reaches us, and we stop the simulator after the roles
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     `  admin token     ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${config.adminToken}  (demo only; set ADMIN_TOKEN in production)`}`,
     `  redis           ${config.redis.url}${process.env.REDIS_URL ? '' : `  (private, AOF in ${config.embedded.dataDir}/redis)`}`,
     `  SMSC            ${config.smpp.url}${sim ? `  (simulator; control API http://127.0.0.1:${simHttpPort})` : ''}`,
+    ...(sim ? [`  web page        http://127.0.0.1:${simHttpPort}/   (handsets, network panel, fault switches)`] : []),
     `  service number  ${config.serviceNumber}`,
   ];
   const demo = config.embedded.demo;
