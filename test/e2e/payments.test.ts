@@ -1,68 +1,28 @@
 import assert from 'node:assert/strict';
-import { startSimulatorProcess } from '../../smsc-sim/harness';
-import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+import { http, waitFor } from '../support/processes';
+import { startSystem, type System } from '../support/system';
 
 // Payments end to end: SMS in through the simulator over SMPP, matching and ledger in simpair,
 // receipts back to the handsets' inboxes. Enrolment through the admin API.
 
-type Sim = Awaited<ReturnType<typeof startSimulatorProcess>>;
-interface InboxMessage {
-  text: string;
-  state: string;
-}
-const TOKEN = 'e2e-admin-token-0123456789';
 const WINDOW_SECONDS = 4;
 
 describe('payments end to end over SMPP', function () {
   this.timeout(120_000);
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let sim: Sim;
-  let app: SimpairProcess;
-  let seq = 0;
-
-  const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    http<T>(method, `${app.baseUrl}${path}`, body, { authorization: `Bearer ${TOKEN}` });
-  const inbox = async (msisdn: string): Promise<InboxMessage[]> =>
-    (await http<{ messages: InboxMessage[] }>('GET', `${sim.baseUrl}/handsets/${msisdn}/inbox`)).body.messages;
-  const send = async (from: string, text: string): Promise<void> => {
-    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from, text });
-    assert.equal(r.body.statusName, 'ESME_ROK', `MO from ${from} acknowledged`);
-  };
-  const nthMessage = (msisdn: string, n: number, pattern: RegExp) =>
-    waitFor(`message ${n} to ${msisdn} matching ${pattern}`, async () => {
-      const m = await inbox(msisdn);
-      return m.length >= n && pattern.test(m[n - 1].text) ? m[n - 1].text : null;
-    });
-  const balance = async (msisdn: string) => (await admin<{ balance: { amount: string } }>('GET', `/v1/subscribers/${msisdn}`)).body.balance.amount;
-
-  /** A fresh subscriber with one bound device; numbers unique per test. */
-  async function enrol(amount = '100.00'): Promise<{ main: string; device: string }> {
-    seq++;
-    const main = `25472${String(seq).padStart(7, '0')}`;
-    const device = `25473${String(seq).padStart(7, '0')}`;
-    assert.equal((await admin('POST', '/v1/subscribers', { msisdn: main, balance: amount })).status, 201);
-    assert.equal((await admin('POST', `/v1/subscribers/${main}/devices`, { msisdn: device })).status, 201);
-    return { main, device };
-  }
+  let sys: System;
+  const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => sys.admin<T>(method, path, body);
+  const inbox = (msisdn: string) => sys.inbox(msisdn);
+  const send = (from: string, text: string) => sys.sendSms(from, text);
+  const nthMessage = (msisdn: string, n: number, pattern: RegExp) => sys.nthMessage(msisdn, n, pattern);
+  const balance = (msisdn: string) => sys.balance(msisdn);
+  const enrol = (amount?: string) => sys.enrol(amount);
 
   before(async () => {
-    redis = await startRedis();
-    sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20' } });
-    app = await startSimpair({
-      REDIS_URL: redis.url,
-      SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`,
-      SERVICE_NUMBER: '20555',
-      ADMIN_TOKEN: TOKEN,
-      PAYMENT_WINDOW_SECONDS: String(WINDOW_SECONDS),
-    });
-    await waitFor('readiness', async () => (await http('GET', `${app.baseUrl}/readyz`)).status === 200);
-    assert.equal((await admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
+    sys = await startSystem({ env: { PAYMENT_WINDOW_SECONDS: String(WINDOW_SECONDS) } });
   });
 
   after(async () => {
-    await app?.stop();
-    await sim?.stop();
-    await redis?.stop();
+    await sys?.stop();
   });
 
   it('request, then the device with the code: Paid to the main SIM, confirmation to the device, balances moved', async () => {
@@ -155,14 +115,14 @@ describe('payments end to end over SMPP', function () {
 
   it('debits once when the SMSC delivers every MO twice', async () => {
     const { main, device } = await enrol('100.00');
-    await http('PUT', `${sim.baseUrl}/faults`, { duplicateMo: true });
+    await http('PUT', `${sys.sim.baseUrl}/faults`, { duplicateMo: true });
     try {
       await send(main, 'PAY 7.00 SHOP42');
       const code = /code ([A-Z0-9]{6})/.exec(await nthMessage(main, 1, /code/))![1];
       await send(device, `PAY 7.00 SHOP42 ${code}`);
       await nthMessage(main, 2, /Paid/i);
     } finally {
-      await http('PUT', `${sim.baseUrl}/faults`, { duplicateMo: false });
+      await http('PUT', `${sys.sim.baseUrl}/faults`, { duplicateMo: false });
     }
     // a replay of the device half after completion must not debit again either
     await send(device, 'PAY 7.00 SHOP42');
@@ -191,11 +151,9 @@ describe('payments end to end over SMPP', function () {
   });
 
   it('refuses and locks when the network reports another IMSI than the enrolled one (SIM swap)', async () => {
-    seq++;
-    const main = `25472${String(seq).padStart(7, '0')}`;
+    const main = '254790000077';
     assert.equal((await admin('POST', '/v1/subscribers', { msisdn: main, imsi: '639010000000001', balance: '10.00' })).status, 201);
-    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from: main, text: 'PAY 1 SHOP42', imsi: '639010000000002' });
-    assert.equal(r.body.statusName, 'ESME_ROK');
+    await sys.sendSms(main, 'PAY 1 SHOP42', { imsi: '639010000000002' });
     assert.match(await nthMessage(main, 1, /.+/), /locked/i);
     assert.equal((await admin<{ locked: boolean }>('GET', `/v1/subscribers/${main}`)).body.locked, true);
   });
@@ -203,11 +161,7 @@ describe('payments end to end over SMPP', function () {
   it('rate-limits unsolicited replies per MSISDN (no SMS pumping)', async () => {
     const from = '254798888888';
     for (let i = 0; i < 20; i++) await send(from, `HELP ${i}`);
-    const metric = async () => {
-      const text = (await http<string>('GET', `${app.baseUrl}/metrics`)).body;
-      return Number(/^simpair_replies_rate_limited_total (\d+)/m.exec(text)?.[1] ?? 0);
-    };
-    await waitFor('10 replies suppressed', async () => (await metric()) >= 10);
+    await waitFor('10 replies suppressed', async () => (await sys.metric('simpair_replies_rate_limited_total')) >= 10);
     assert.equal((await inbox(from)).length, 10);
   });
 

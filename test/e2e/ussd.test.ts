@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
-import { startSimulatorProcess } from '../../smsc-sim/harness';
-import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+import { http, waitFor } from '../support/processes';
+import { codeOf, startSystem, type System } from '../support/system';
 
 // The USSD channel end to end: sessions dialled, answered and aborted through the simulator's USSD
 // API, carried over SMPP (deliver_sm / submit_sm with service_type USSD, ussd_service_op,
 // its_session_info), the menu and payments in simpair, receipts by SMS to the handsets' inboxes.
 
-type Sim = Awaited<ReturnType<typeof startSimulatorProcess>>;
 interface Screen {
   by: 'user' | 'network';
   text: string;
@@ -20,50 +19,30 @@ interface UssdSession {
   state: 'open' | 'ended' | 'aborted';
   screens: Screen[];
 }
-interface InboxMessage {
-  text: string;
-}
 interface SubmitLogEntry {
   to: string;
   serviceType: string;
   textPart: string;
 }
 
-const TOKEN = 'e2e-admin-token-0123456789';
 const TIMEOUT_SECONDS = 4;
 const MENU_OP = 2;
 const FINAL_OP = 17;
 
 describe('USSD channel end to end over SMPP', function () {
   this.timeout(120_000);
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let sim: Sim;
-  let app: SimpairProcess;
-  let seq = 0;
+  let sys: System;
   /** Milliseconds from POSTing a user step to the network's screen appearing in the simulator. */
   const latencies: { dial: number[]; answer: number[] } = { dial: [], answer: [] };
-
-  const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    http<T>(method, `${app.baseUrl}${path}`, body, { authorization: `Bearer ${TOKEN}` });
-  const inbox = async (msisdn: string): Promise<InboxMessage[]> =>
-    (await http<{ messages: InboxMessage[] }>('GET', `${sim.baseUrl}/handsets/${msisdn}/inbox`)).body.messages;
-  const sendSms = async (from: string, text: string): Promise<void> => {
-    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from, text });
-    assert.equal(r.body.statusName, 'ESME_ROK');
-  };
-  const nthMessage = (msisdn: string, n: number, pattern: RegExp) =>
-    waitFor(`SMS ${n} to ${msisdn} matching ${pattern}`, async () => {
-      const m = await inbox(msisdn);
-      return m.length >= n && pattern.test(m[n - 1].text) ? m[n - 1].text : null;
-    });
-  const balance = async (msisdn: string) => (await admin<{ balance: { amount: string } }>('GET', `/v1/subscribers/${msisdn}`)).body.balance.amount;
-  const session = async (id: string) => (await http<UssdSession>('GET', `${sim.baseUrl}/ussd/sessions/${id}`)).body;
+  const admin = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => sys.admin<T>(method, path, body);
+  const inbox = (msisdn: string) => sys.inbox(msisdn);
+  const sendSms = (from: string, text: string) => sys.sendSms(from, text);
+  const nthMessage = (msisdn: string, n: number, pattern: RegExp) => sys.nthMessage(msisdn, n, pattern);
+  const balance = (msisdn: string) => sys.balance(msisdn);
+  const metric = (name: string, labels = '') => sys.metric(name, labels);
+  const enrol = (amount?: string) => sys.enrol(amount);
+  const session = async (id: string) => (await http<UssdSession>('GET', `${sys.sim.baseUrl}/ussd/sessions/${id}`)).body;
   const networkScreens = (s: UssdSession) => s.screens.filter((x) => x.by === 'network');
-  const metric = async (name: string, labels = ''): Promise<number> => {
-    const text = (await http<string>('GET', `${app.baseUrl}/metrics`)).body;
-    const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-    return line ? Number(line.split(' ')[1]) : 0;
-  };
 
   /** Waits for the n-th network screen of a session (polling fast, so the latency figure is honest). */
   async function networkScreen(id: string, n: number): Promise<Screen> {
@@ -72,7 +51,7 @@ describe('USSD channel end to end over SMPP', function () {
 
   async function dial(from: string, code = '*778#'): Promise<{ id: string; sessionNumber: number; screen: Screen }> {
     const t0 = performance.now();
-    const r = await http<{ id: string; sessionNumber: number; statusName: string }>('POST', `${sim.baseUrl}/ussd/sessions`, { from, code });
+    const r = await http<{ id: string; sessionNumber: number; statusName: string }>('POST', `${sys.sim.baseUrl}/ussd/sessions`, { from, code });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.statusName, 'ESME_ROK');
     const screen = await networkScreen(r.body.id, 1);
@@ -83,7 +62,7 @@ describe('USSD channel end to end over SMPP', function () {
   async function answer(id: string, text: string): Promise<Screen> {
     const before = networkScreens(await session(id)).length;
     const t0 = performance.now();
-    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/ussd/sessions/${id}/answer`, { text });
+    const r = await http<{ statusName: string }>('POST', `${sys.sim.baseUrl}/ussd/sessions/${id}/answer`, { text });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.statusName, 'ESME_ROK');
     const screen = await networkScreen(id, before + 1);
@@ -91,34 +70,8 @@ describe('USSD channel end to end over SMPP', function () {
     return screen;
   }
 
-  async function enrol(amount = '100.00'): Promise<{ main: string; device: string }> {
-    seq++;
-    const main = `25474${String(seq).padStart(7, '0')}`;
-    const device = `25475${String(seq).padStart(7, '0')}`;
-    assert.equal((await admin('POST', '/v1/subscribers', { msisdn: main, balance: amount })).status, 201);
-    assert.equal((await admin('POST', `/v1/subscribers/${main}/devices`, { msisdn: device })).status, 201);
-    return { main, device };
-  }
-
-  const codeOf = (text: string): string => {
-    const m = /code ([A-Z0-9]{6})/.exec(text);
-    assert.ok(m, `no confirmation code in "${text}"`);
-    return m[1];
-  };
-
   before(async () => {
-    redis = await startRedis();
-    sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20' } });
-    app = await startSimpair({
-      REDIS_URL: redis.url,
-      SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`,
-      SERVICE_NUMBER: '20555',
-      ADMIN_TOKEN: TOKEN,
-      USSD_SERVICE_CODE: '*778#',
-      USSD_SESSION_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS),
-    });
-    await waitFor('readiness', async () => (await http('GET', `${app.baseUrl}/readyz`)).status === 200);
-    assert.equal((await admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
+    sys = await startSystem({ env: { USSD_SERVICE_CODE: '*778#', USSD_SESSION_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS) }, numberPrefix: '2548' });
   });
 
   after(async () => {
@@ -129,9 +82,9 @@ describe('USSD channel end to end over SMPP', function () {
     };
     // Reported, not asserted: the figures depend on the machine.
     console.log(`      USSD step latency (POST to the network screen in the simulator): dial ${summary(latencies.dial)}; answer ${summary(latencies.answer)}`);
-    if (sim) {
+    if (sys) {
       // Inside the simulator: a user message sent → the network's screen accepted (timestamps of its session log).
-      const all = (await http<Array<{ screens: Array<Screen & { at: string }> }>>('GET', `${sim.baseUrl}/ussd/sessions`)).body;
+      const all = (await http<Array<{ screens: Array<Screen & { at: string }> }>>('GET', `${sys.sim.baseUrl}/ussd/sessions`)).body;
       const gaps: number[] = [];
       for (const s of all) {
         for (let i = 0; i + 1 < s.screens.length; i++) {
@@ -140,14 +93,12 @@ describe('USSD channel end to end over SMPP', function () {
       }
       console.log(`      simulator side (user message sent → network screen accepted): ${summary(gaps)}`);
     }
-    if (app) {
+    if (sys) {
       const [sum, count] = await Promise.all([metric('simpair_ussd_step_seconds_sum'), metric('simpair_ussd_step_seconds_count')]);
       const under = await metric('simpair_ussd_step_seconds_bucket', '{le="0.025"}');
       console.log(`      simpair side (MO at the gateway → screen queued): n=${count} mean=${((sum / Math.max(1, count)) * 1000).toFixed(1)} ms, ${under}/${count} under 25 ms`);
     }
-    await app?.stop();
-    await sim?.stop();
-    await redis?.stop();
+    await sys?.stop();
   });
 
   it('menu pay: 1 → amount → merchant → final screen with the code; the device confirms by SMS → Paid by SMS', async () => {
@@ -253,7 +204,7 @@ describe('USSD channel end to end over SMPP', function () {
     const aborted = await metric('simpair_ussd_sessions_ended_total', '{reason="aborted"}');
     const { id, sessionNumber } = await dial(main);
     await answer(id, '1');
-    const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/ussd/sessions/${id}/abort`);
+    const r = await http<{ statusName: string }>('POST', `${sys.sim.baseUrl}/ussd/sessions/${id}/abort`);
     assert.equal(r.body.statusName, 'ESME_ROK');
     await waitFor('abort counted', async () => (await metric('simpair_ussd_sessions_ended_total', '{reason="aborted"}')) > aborted);
     const s = await session(id);
@@ -261,12 +212,12 @@ describe('USSD channel end to end over SMPP', function () {
     assert.equal(networkScreens(s).length, 2, 'no screen after the abort');
     // An answer with that session number after the abort (a raw deliver_sm: the handset's session is
     // closed) finds no session: the graceful notice, not the merchant prompt.
-    const submitsBefore = (await http<SubmitLogEntry[]>('GET', `${sim.baseUrl}/submits`)).body.length;
+    const submitsBefore = (await http<SubmitLogEntry[]>('GET', `${sys.sim.baseUrl}/submits`)).body.length;
     const info = Buffer.from([sessionNumber, 3 << 1]).toString('hex');
-    const raw = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from: main, text: '5', serviceType: 'USSD', tlvs: { ussd_service_op: 18, its_session_info: info } });
+    const raw = await http<{ statusName: string }>('POST', `${sys.sim.baseUrl}/mo`, { from: main, text: '5', serviceType: 'USSD', tlvs: { ussd_service_op: 18, its_session_info: info } });
     assert.equal(raw.body.statusName, 'ESME_ROK');
     const notice = await waitFor('answer to the aborted session', async () =>
-      (await http<SubmitLogEntry[]>('GET', `${sim.baseUrl}/submits`)).body.slice(submitsBefore).find((e) => e.to === main && e.serviceType === 'USSD'),
+      (await http<SubmitLogEntry[]>('GET', `${sys.sim.baseUrl}/submits`)).body.slice(submitsBefore).find((e) => e.to === main && e.serviceType === 'USSD'),
     );
     assert.equal(notice.textPart, 'Session ended. Dial *778# to start again.');
     assert.equal(await balance(main), '100.00');
@@ -312,7 +263,7 @@ describe('USSD channel end to end over SMPP', function () {
 
   it('a retried MO job re-sends its step and advances nothing: not the menu, not the payment', async () => {
     const { main, device } = await enrol('100.00');
-    const moQueue = new Queue('mo', { connection: redis.client(), prefix: '{simpair}' });
+    const moQueue = new Queue('mo', { connection: sys.redis.client(), prefix: '{simpair}' });
     try {
       /** Runs the MO job of `text` in session `id` once more, with the same MO (same id), as BullMQ does on a retry. */
       const rerun = async (id: string, text: string): Promise<unknown> => {
