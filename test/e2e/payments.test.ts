@@ -104,6 +104,19 @@ describe('payments end to end over SMPP', function () {
     assert.equal(await balance(main), '100.00');
   });
 
+  it('answers BAL with the balance and CANCEL with cancelled; a cancelled code pays nothing', async () => {
+    const { main, device } = await enrol('42.00');
+    await send(main, 'bal');
+    assert.match(await nthMessage(main, 1, /balance/i), /42\.00 KES/);
+    await send(main, 'PAY 3 SHOP42');
+    const code = /code ([A-Z0-9]{6})/.exec(await nthMessage(main, 2, /code/))![1];
+    await send(main, `CANCEL ${code}`);
+    await nthMessage(main, 3, /cancelled/i);
+    await send(device, `PAY 3 SHOP42 ${code}`);
+    await nthMessage(device, 1, /rejected/i);
+    assert.equal(await balance(main), '42.00');
+  });
+
   it('declines a matched payment above the balance', async () => {
     const { main, device } = await enrol('5.00');
     await send(main, 'PAY 12.50 SHOP42');
