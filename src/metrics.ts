@@ -12,6 +12,7 @@ export const metrics = {
   moTempFail: new Counter({ name: 'simpair_mo_temporary_failures_total', help: 'MOs answered ESME_RX_T_APPN because they could not be queued', registers: [registry] }),
   moParts: new Counter({ name: 'simpair_mo_parts_total', help: 'Concatenated MO parts stored', registers: [registry] }),
   dlrReceived: new Counter({ name: 'simpair_dlr_received_total', help: 'Delivery receipts received, by state', labelNames: ['state'], registers: [registry] }),
+  dlrOrphans: new Counter({ name: 'simpair_dlr_orphans_total', help: 'Receipts that arrived before their submit_sm_resp was recorded (kept, applied when it is)', registers: [registry] }),
   mtSubmitted: new Counter({ name: 'simpair_mt_submitted_total', help: 'submit_sm accepted by the SMSC (segments)', registers: [registry] }),
   mtFailed: new Counter({ name: 'simpair_mt_failed_total', help: 'Replies that failed permanently', labelNames: ['reason'], registers: [registry] }),
   mtThrottled: new Counter({ name: 'simpair_mt_throttled_total', help: 'submit_sm answered with a throttling status', registers: [registry] }),

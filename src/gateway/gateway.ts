@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { EsmeSession, type BindCommand } from '../smpp/esme-session';
 import { SegmentThrottle } from '../smpp/throttle';
-import { QUEUE, type DlrMessage, type MoMessage, type MtMessage } from '../queues';
+import { QUEUE, type MoMessage, type MtMessage } from '../queues';
 import { createKeys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { ReplyStore } from '../store/replies';
@@ -33,7 +33,6 @@ export interface GatewayDeps {
 export class Gateway {
   readonly sessions: EsmeSession[] = [];
   private readonly moQueue: Queue<MoMessage>;
-  private readonly dlrQueue: Queue<DlrMessage>;
   private mtWorker: Worker<MtMessage> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly throttle: SegmentThrottle;
@@ -44,12 +43,7 @@ export class Gateway {
     this.moQueue = new Queue<MoMessage>(QUEUE.mo, {
       connection: deps.intakeRedis,
       prefix,
-      defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } },
-    });
-    this.dlrQueue = new Queue<DlrMessage>(QUEUE.dlr, {
-      connection: deps.intakeRedis,
-      prefix,
-      defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 24 * 3600 } },
+      defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
     });
     this.throttle = new SegmentThrottle({ segmentsPerSecond: config.smpp.segmentsPerSecond });
   }
@@ -70,7 +64,7 @@ export class Gateway {
     const intake = createIntake({
       gateway: this.deps.name,
       moQueue: this.moQueue,
-      dlrQueue: this.dlrQueue,
+      replies: new ReplyStore(this.deps.intakeRedis, keys, scripts),
       scripts,
       redis: this.deps.intakeRedis,
       keyPrefix: config.redis.keyPrefix,
@@ -165,6 +159,5 @@ export class Gateway {
     await Promise.all(this.sessions.map((s) => s.stop()));
     await this.deps.intakeRedis.zrem(createKeys(this.deps.config.redis.keyPrefix).bindHeartbeats(), this.deps.name).catch(() => undefined);
     await this.moQueue.close();
-    await this.dlrQueue.close();
   }
 }

@@ -5,8 +5,9 @@ import type { Logger } from 'pino';
 import { STATUS } from '../smpp/status';
 import { decodeText } from '../smpp/text';
 import { parseUdh } from '../smpp/udh';
-import { isDeliveryReceipt, parseReceipt, normaliseMessageId } from '../smpp/receipt';
-import type { DlrMessage, MoMessage } from '../queues';
+import { isDeliveryReceipt, parseReceipt } from '../smpp/receipt';
+import type { MoMessage } from '../queues';
+import type { ReplyStore } from '../store/replies';
 import type { ScriptClient } from '../store/scripts';
 import type { Redis } from '../store/redis';
 import { concatKey } from '../store/keys';
@@ -16,7 +17,7 @@ import { maskMsisdn } from '../domain/msisdn';
 export interface IntakeOptions {
   gateway: string;
   moQueue: Queue<MoMessage>;
-  dlrQueue: Queue<DlrMessage>;
+  replies: ReplyStore;
   scripts: ScriptClient;
   redis: Redis;
   keyPrefix: string;
@@ -62,16 +63,12 @@ export function createIntake(opts: IntakeOptions): (pdu: PDU) => Promise<number>
     });
     if (!parsed.ok) return refuse('receipt_unparseable', STATUS.ESME_ROK); // acknowledged: a retry would not help
     metrics.dlrReceived.inc({ state: parsed.state });
-    const id = normaliseMessageId(parsed.messageId);
-    const dlr: DlrMessage = {
-      smscMessageId: parsed.messageId,
-      state: parsed.state,
-      delivered: parsed.delivered,
-      final: parsed.final,
-      error: parsed.error,
-      receivedAt: Date.now(),
-    };
-    await withTimeout(opts.dlrQueue.add('dlr', dlr, { jobId: `dlr-${safeId(id)}-${parsed.state}` }), opts.enqueueTimeoutMs);
+    // Applied here, not queued: one look-up and one script, durable before ESME_ROK like an MO.
+    const outcome = await withTimeout(
+      opts.replies.applyReceipt({ smscMessageId: parsed.messageId, state: parsed.state, delivered: parsed.delivered, final: parsed.final }, Date.now()),
+      opts.enqueueTimeoutMs,
+    );
+    if (outcome === 'orphan') metrics.dlrOrphans.inc();
     return STATUS.ESME_ROK;
   }
 
@@ -174,10 +171,6 @@ function tlvText(pdu: PDU, tag: number | null): string | undefined {
 
 function sha1(s: string): string {
   return createHash('sha1').update(s).digest('hex');
-}
-
-function safeId(s: string): string {
-  return s.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

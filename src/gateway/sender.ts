@@ -6,7 +6,6 @@ import { SmppRequestError } from '../smpp/esme-session';
 import { isTemporary, statusName } from '../smpp/status';
 import { splitForSubmit, type SubmitSplit } from '../smpp/split';
 import { chooseDataCoding, encodeText } from '../smpp/text';
-import { messageIdCandidates } from '../smpp/receipt';
 import type { SegmentThrottle } from '../smpp/throttle';
 import type { MtMessage } from '../queues';
 import type { ReplyStore } from '../store/replies';
@@ -42,14 +41,14 @@ export function createSender(opts: SenderOptions): (job: Job<MtJobData>) => Prom
     const ref = mt.ref ?? randomInt(0, 256);
     const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text) : splitForSubmit(mt.text, { ref });
     const sent = [...(mt.sentParts ?? [])];
-    if (mt.ref === undefined) await job.updateData({ ...mt, ref, sentParts: sent });
+    if (mt.ref === undefined && segments.length > 1) await job.updateData({ ...mt, ref, sentParts: sent });
     for (let i = sent.length; i < segments.length; i++) {
       const messageId = await submitPart(job, segments[i], dataCoding, udhi);
       sent.push(messageId);
-      await opts.replies.markPartSent(mt.id, messageIdCandidates(messageId), messageId, segments.length, Date.now());
-      await job.updateData({ ...mt, ref, sentParts: sent });
+      await opts.replies.recordPart(mt.id, messageId, i + 1, segments.length, Date.now());
+      // Progress matters only when a retry could resend earlier parts.
+      if (segments.length > 1) await job.updateData({ ...mt, ref, sentParts: sent });
     }
-    await opts.replies.markSent(mt.id, Date.now());
   };
 
   async function submitPart(job: Job<MtJobData>, segment: Buffer, dataCoding: number, udhi: boolean): Promise<string> {

@@ -1,14 +1,33 @@
-import type { Job } from 'bullmq';
-import type { ExpiryMessage } from '../queues';
+import type { Logger } from 'pino';
+import type { ExpiryStore } from '../store/expiries';
 import { runPaymentStep, type PaymentStepDeps } from './payment-step';
+import { startPeriodic } from './periodic';
+
+/** A claimed expiry that is not finished within this time is taken up by another worker. */
+const LEASE_MS = 30_000;
+const BATCH = 200;
 
 /**
- * Delayed job at the end of a payment's window. The decision ignores it when the payment already
- * ended (completed, cancelled, ...) or when it fires too early; its step id makes it idempotent.
+ * Ends payment windows: claims due entries of the expiry set and runs the expire step for each
+ * (idempotent by its step id; a no-op for payments that already ended). Polling every 250 ms keeps
+ * expiry exact to well under a second.
  */
-export function createExpiryProcessor(deps: PaymentStepDeps): (job: Job<ExpiryMessage>) => Promise<string> {
-  return async (job) => {
-    const { main, paymentId } = job.data;
-    return runPaymentStep(deps, main, `exp-${paymentId}`, { type: 'expire', paymentId }, { exists: true });
-  };
+export function startExpirySweeper(deps: PaymentStepDeps, expiries: ExpiryStore, log: Logger, everyMs = 250): () => Promise<void> {
+  return startPeriodic(
+    'expiry-sweep',
+    async () => {
+      for (;;) {
+        const due = await expiries.claimDue(Date.now(), LEASE_MS, BATCH);
+        await Promise.all(
+          due.map(async (e) => {
+            await runPaymentStep(deps, e.main, `exp-${e.paymentId}`, { type: 'expire', paymentId: e.paymentId }, { exists: true });
+            await expiries.finish(e);
+          }),
+        );
+        if (due.length < BATCH) return;
+      }
+    },
+    everyMs,
+    log,
+  );
 }

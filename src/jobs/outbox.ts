@@ -26,7 +26,7 @@ export class Outbox {
   ) {}
 
   async send(correlationId: string, list: Reply[], opts: { rateLimited: boolean; now: number }): Promise<number> {
-    let sent = 0;
+    const jobs: Array<{ name: string; data: MtMessage; opts: { jobId: string } }> = [];
     for (let i = 0; i < list.length; i++) {
       const r = list[i];
       if (opts.rateLimited && !(await this.allow(r.to, correlationId, i, opts.now))) {
@@ -34,11 +34,14 @@ export class Outbox {
         continue;
       }
       const id = `${correlationId}.${i}`;
-      await this.replies.markQueued(id, r.to, r.kind, opts.now);
-      await this.mtQueue.add('mt', { id, to: r.to, text: r.text, kind: r.kind, correlationId, createdAt: opts.now }, { jobId: id });
-      sent++;
+      jobs.push({ name: 'mt', data: { id, to: r.to, text: r.text, kind: r.kind, correlationId, createdAt: opts.now }, opts: { jobId: id } });
     }
-    return sent;
+    if (!jobs.length) return 0;
+    // Reply records first (one transaction), then the jobs (one call): the sender may only ever
+    // find a reply that is already recorded as queued.
+    await this.replies.markQueued(jobs.map((j) => ({ id: j.data.id, to: j.data.to, kind: j.data.kind })), opts.now);
+    await this.mtQueue.addBulk(jobs);
+    return jobs.length;
   }
 
   /** Counts each reply once per (correlation, index), so a retried job is not charged twice. */

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { decide, type DecideContext, type PaymentEvent } from '../domain/decide';
 import { codeFromRandomBytes, CODE_RANDOM_BYTES } from '../domain/code';
 import { paymentIdFromMoId } from '../domain/ids';
 import { maskMsisdn } from '../domain/msisdn';
-import type { ExpiryMessage } from '../queues';
+import type { ExpiryStore } from '../store/expiries';
 import type { AppliedRecord, PaymentStore } from '../store/payments';
 import type { Outbox } from './outbox';
 
@@ -28,7 +27,7 @@ export type ReplySink = Pick<Outbox, 'send'>;
 export interface PaymentStepDeps {
   store: PaymentStore;
   outbox: ReplySink;
-  expiryQueue: Queue<ExpiryMessage>;
+  expiries: ExpiryStore;
   rules: PaymentRules;
   log: Logger;
 }
@@ -80,7 +79,7 @@ export async function runPaymentStep(
     // applied and a later, valid run of the same step is not mistaken for a repeat.
     // An early expiry comes back as expiries only: reschedule it, mark nothing.
     if (decision.payments.length === 0 && decision.replies.length === 0 && Object.keys(decision.subscriber).length === 0) {
-      await scheduleExpiries(deps, main, decision.expiries, now);
+      await deps.expiries.schedule(main, decision.expiries);
       return decision.outcome;
     }
     if (decision.codeIssued && !(await store.reserveCode(decision.codeIssued, main, rules.windowMs + 60_000))) {
@@ -93,7 +92,7 @@ export async function runPaymentStep(
     const record: AppliedRecord =
       result.kind === 'applied' ? result.record : { outcome: decision.outcome, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
     await emit(deps, main, stepId, record, now);
-    deps.log.info({ main: maskMsisdn(main), step: stepId, outcome: record.outcome, reason: decision.reason }, 'payment step applied');
+    deps.log.debug({ main: maskMsisdn(main), step: stepId, outcome: record.outcome, reason: decision.reason }, 'payment step applied');
     return record.outcome;
   }
   throw new Error(`gave up after ${MAX_CONFLICTS} concurrent changes of one subscriber`);
@@ -101,15 +100,8 @@ export async function runPaymentStep(
 
 async function emit(deps: PaymentStepDeps, main: string, stepId: string, record: AppliedRecord, now: number): Promise<void> {
   await deps.outbox.send(stepId, record.replies, { rateLimited: false, now });
-  await scheduleExpiries(deps, main, record.expiries, now);
+  await deps.expiries.schedule(main, record.expiries);
   if (record.codesReleased.length) await deps.store.releaseCodes(record.codesReleased, main);
-}
-
-/** Job ids carry the due time, so a rescheduled expiry never collides with the one running now. */
-async function scheduleExpiries(deps: PaymentStepDeps, main: string, expiries: AppliedRecord['expiries'], now: number): Promise<void> {
-  for (const e of expiries) {
-    await deps.expiryQueue.add('expire', { main, paymentId: e.paymentId }, { jobId: `exp-${e.paymentId}-${e.at}`, delay: Math.max(0, e.at - now) });
-  }
 }
 
 function newCode(): string {

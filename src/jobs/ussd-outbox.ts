@@ -27,7 +27,7 @@ export class UssdScreens {
   ) {}
 
   async send(s: UssdScreenMt, now: number): Promise<void> {
-    await this.replies.markQueued(s.id, s.to, s.kind, now);
+    await this.replies.markQueued([{ id: s.id, to: s.to, kind: s.kind }], now);
     await this.mtQueue.add(
       'mt',
       { id: s.id, to: s.to, text: s.text, kind: s.kind, correlationId: s.id, ussd: { op: s.op, sessionInfo: s.sessionInfo }, createdAt: now },

@@ -1,10 +1,11 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { QUEUE, type DlrMessage, type ExpiryMessage, type MoMessage, type MtMessage } from '../queues';
+import { QUEUE, type MoMessage, type MtMessage } from '../queues';
 import { PaymentStore } from '../store/payments';
 import { parseAmount } from '../domain/money';
-import { createExpiryProcessor } from './expiry';
+import { startExpirySweeper } from './expiry';
+import { ExpiryStore } from '../store/expiries';
 import type { PaymentRules } from './payment-step';
 import { createKeys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
@@ -12,7 +13,6 @@ import { ReplyStore } from '../store/replies';
 import type { Redis } from '../store/redis';
 import { Outbox } from './outbox';
 import { createMoProcessor } from './mo';
-import { createDlrProcessor } from './dlr';
 import { createUssdProcessor } from './ussd';
 import { UssdScreens } from './ussd-outbox';
 import { startUssdSweeper } from './ussd-sweeper';
@@ -31,6 +31,7 @@ export class WorkerRole {
   private readonly workers: Worker[] = [];
   private readonly queues: Queue[] = [];
   private stopUssdSweeper: () => Promise<void> = async () => undefined;
+  private stopExpirySweeper: () => Promise<void> = async () => undefined;
 
   constructor(private readonly deps: WorkerRoleDeps) {}
 
@@ -46,22 +47,17 @@ export class WorkerRole {
       defaultJobOptions: {
         attempts: config.smpp.mtMaxAttempts,
         backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: 3600, count: 10000 },
+        removeOnComplete: { age: 600, count: 1000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       },
     });
     this.queues.push(mtQueue);
     const outbox = new Outbox(mtQueue, replies, redis, keys, config.mo.repliesPerMsisdnPerMinute);
-    const expiryQueue = new Queue<ExpiryMessage>(QUEUE.expiry, {
-      connection: redis,
-      prefix,
-      defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 24 * 3600 } },
-    });
-    this.queues.push(expiryQueue);
+    const expiries = new ExpiryStore(redis, keys, scripts);
     const store = new PaymentStore(redis, keys, scripts);
     // A job whose worker died is handed to another after its lock lapses; processors are idempotent.
     const recovery = { connection: redis, prefix, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: 5 };
-    const stepDeps = { store, outbox, expiryQueue, rules: paymentRules(config), log };
+    const stepDeps = { store, outbox, expiries, rules: paymentRules(config), log };
     const ussdSessions = new UssdSessionStore(redis, keys, scripts);
     const ussd = createUssdProcessor({
       ...stepDeps,
@@ -76,9 +72,8 @@ export class WorkerRole {
       createMoProcessor({ ...stepDeps, countryCode: config.countryCode, serviceNumber: config.serviceNumber, maxAmountMinor: MAX_AMOUNT_MINOR, ussd }),
       { ...recovery, concurrency: config.worker.concurrency },
     );
-    const expiry = new Worker<ExpiryMessage>(QUEUE.expiry, createExpiryProcessor(stepDeps), { ...recovery, concurrency: 8 });
-    const dlr = new Worker<DlrMessage>(QUEUE.dlr, createDlrProcessor(replies), { ...recovery, concurrency: 8 });
-    for (const w of [mo, expiry, dlr]) {
+    this.stopExpirySweeper = startExpirySweeper(stepDeps, expiries, log);
+    for (const w of [mo]) {
       w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
       w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job attempt failed'));
       this.workers.push(w);
@@ -88,6 +83,7 @@ export class WorkerRole {
   /** Graceful: workers finish their active jobs (BullMQ close waits), then queues close. */
   async stop(): Promise<void> {
     await this.stopUssdSweeper();
+    await this.stopExpirySweeper();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all(this.queues.map((q) => q.close()));
   }

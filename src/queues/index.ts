@@ -6,10 +6,6 @@ export const QUEUE = {
   mo: 'mo',
   /** Mobile-terminated replies, sent by whichever gateway holds a transmitting bind. */
   mt: 'mt',
-  /** Delivery receipts, enqueued by a gateway, applied to reply state by workers. */
-  dlr: 'dlr',
-  /** Delayed jobs that expire pending payments at the end of their window. */
-  expiry: 'expiry',
 } as const;
 
 export interface MoMessage {
@@ -40,20 +36,6 @@ export interface MtMessage {
   correlationId?: string;
   ussd?: { op: number; sessionInfo?: string };
   createdAt: number;
-}
-
-export interface DlrMessage {
-  smscMessageId: string;
-  state: string;
-  delivered: boolean;
-  final: boolean;
-  error?: string;
-  receivedAt: number;
-}
-
-export interface ExpiryMessage {
-  main: string;
-  paymentId: string;
 }
 
 export type ReplyState = 'queued' | 'sent' | 'delivered' | 'failed';

@@ -40,6 +40,10 @@ export interface Keys {
   reply(id: string): string;
   /** String: normalised SMSC message id → reply id (for delivery receipts). */
   smscMessage(normalisedId: string): string;
+  /** Sorted set: "<main>|<payment id>" → when that payment's window ends (ms); swept by workers. */
+  expiries(): string;
+  /** String with TTL: a delivery receipt that arrived before its submit_sm_resp was recorded. */
+  orphanReceipt(normalisedId: string): string;
   /** Sorted set: gateway bind name → time until which its bind is known to be up (heartbeat). */
   bindHeartbeats(): string;
   /** String counter with TTL: replies sent to an msisdn in the current minute. */
@@ -77,6 +81,8 @@ export function createKeys(prefix: string): Keys {
     ledgerTotals: () => `${p}:ledger`,
     reply: (id) => `${p}:reply:${id}`,
     smscMessage: (id) => `${p}:smscid:${id}`,
+    expiries: () => `${p}:expiries`,
+    orphanReceipt: (id) => `${p}:receipt:orphan:${id}`,
     bindHeartbeats: () => `${p}:binds`,
     replyRate: (msisdn, minute) => `${p}:rate:reply:${msisdn}:${minute}`,
     creditResults: (m) => `${p}:sub:{${m}}:creditres`,

@@ -33,8 +33,12 @@ const APPLY_ERRORS: Record<string, string> = {
   TRANSFER_MISMATCH: 'a transfer with this id but other content was already applied',
 };
 
-/** Applied-MO markers live as long as the SMSC and BullMQ can plausibly retry (a week). */
-const APPLIED_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * Applied-MO markers live as long as a retry can plausibly come: BullMQ's last attempt of an MO job
+ * is minutes away, stalled-job recovery seconds, and intake dedupe covers SMSC redeliveries; a day
+ * leaves a wide margin without keeping a record per message for a week.
+ */
+const APPLIED_TTL_SECONDS = 24 * 3600;
 
 export interface SenderLookup {
   isSubscriber: boolean;
@@ -110,23 +114,13 @@ export class PaymentStore {
 
   /** Drops code pointers that still point at this main SIM (a pointer is never trusted alone). */
   async releaseCodes(codes: string[], main: string): Promise<void> {
-    for (const code of codes) {
-      const key = this.keys.codeOwner(code);
-      // Compare-and-delete without a script: WATCH would cost more; a stale pointer is harmless
-      // because decisions re-check the code inside the subscriber's own keys.
-      if ((await this.redis.get(key)) === main) await this.redis.del(key);
-    }
+    for (const code of codes) await this.scripts.run('releaseCode', [this.keys.codeOwner(code)], [main]);
   }
 
   async apply(main: string, moId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {
     const k = this.keys;
     const record: AppliedRecord = { outcome: decision.outcome, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
     const merchant = decision.transfer?.toMerchant ?? decision.payments[0]?.merchant ?? '-';
-    if (decision.payments.length) {
-      const p = this.redis.pipeline();
-      for (const pay of decision.payments) p.set(k.paymentOwner(pay.id), main, 'NX');
-      await p.exec();
-    }
     const args: Array<string | number> = [
       version,
       now,
@@ -137,11 +131,15 @@ export class PaymentStore {
       APPLIED_TTL_SECONDS,
     ];
     for (const pay of decision.payments) args.push(pay.id, pay.state, pay.createdAt, JSON.stringify(pay));
-    const res = (await this.scripts.run(
-      'applyPaymentDecision',
-      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant)],
-      args,
-    )) as [string, ...Array<string | number>];
+    // The id → main pointers go first in the same round trip: only pointers, harmless if the
+    // script then refuses (a conflict retried decides the same ids again).
+    const p = this.redis.pipeline();
+    for (const pay of decision.payments) p.set(k.paymentOwner(pay.id), main, 'NX');
+    p.applyPaymentDecision(k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant), ...args);
+    const results = (await p.exec()) ?? [];
+    const [err, raw] = results[results.length - 1] ?? [new Error('no answer from Redis'), null];
+    if (err) throw err;
+    const res = raw as [string, ...Array<string | number>];
     switch (res[0]) {
       case 'OK':
         return { kind: 'ok', version: Number(res[1]), balanceMinor: Number(res[2]) };
@@ -159,4 +157,10 @@ function pairs(flat: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
   return out;
+}
+
+declare module 'ioredis' {
+  interface ChainableCommander {
+    applyPaymentDecision(...keysAndArgs: Array<string | number>): this;
+  }
 }

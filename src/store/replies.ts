@@ -2,9 +2,12 @@ import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
 import type { ReplyState } from '../queues';
+import { messageIdCandidates, normaliseMessageId } from '../smpp/receipt';
 
 /** How long reply records and SMSC-id pointers are kept: long enough for late receipts (days). */
 const REPLY_TTL_SECONDS = 3 * 24 * 3600;
+/** How long a receipt that overtook its submit_sm_resp waits for it. */
+const ORPHAN_TTL_SECONDS = 600;
 
 export interface ReplyRecord {
   id: string;
@@ -18,7 +21,19 @@ export interface ReplyRecord {
   updatedAt: number;
 }
 
-/** Reply (MT) state: queued → sent → delivered | failed, kept per reply id. */
+export interface Receipt {
+  smscMessageId: string;
+  state: string;
+  delivered: boolean;
+  final: boolean;
+}
+
+/**
+ * Reply (MT) state: queued → sent → delivered | failed, one hash per reply id, plus a pointer from
+ * every form of each part's SMSC message id (hex and decimal: SMSCs differ) to the reply. A receipt
+ * that arrives before its submit_sm_resp is recorded is kept as an orphan and applied when the
+ * part is recorded, so no receipt is lost and none waits in a retry loop.
+ */
 export class ReplyStore {
   constructor(
     private readonly redis: Redis,
@@ -26,48 +41,70 @@ export class ReplyStore {
     private readonly scripts: ScriptClient,
   ) {}
 
-  async markQueued(id: string, to: string, kind: string, now: number): Promise<void> {
-    const key = this.keys.reply(id);
-    // HSETNX on state: a re-enqueued reply never moves a sent or delivered one back to queued.
-    await this.redis.multi().hsetnx(key, 'state', 'queued').hset(key, 'to', to, 'kind', kind).hsetnx(key, 'createdAt', now).expire(key, REPLY_TTL_SECONDS).exec();
-  }
-
-  /** Records one accepted part; the reply counts as sent once its last part is accepted. */
-  async markPartSent(id: string, normalisedSmscIds: string[], smscId: string, totalParts: number, now: number): Promise<void> {
-    const key = this.keys.reply(id);
-    const tx = this.redis.multi().hset(key, 'parts', totalParts, 'updatedAt', now).rpush(`${key}:smscids`, smscId).expire(`${key}:smscids`, REPLY_TTL_SECONDS);
-    for (const n of normalisedSmscIds) tx.set(this.keys.smscMessage(n), id, 'EX', REPLY_TTL_SECONDS);
+  /** One transaction for all replies of a step. HSETNX: a re-enqueued reply never goes back to queued. */
+  async markQueued(replies: Array<{ id: string; to: string; kind: string }>, now: number): Promise<void> {
+    if (!replies.length) return;
+    const tx = this.redis.multi();
+    for (const r of replies) {
+      const key = this.keys.reply(r.id);
+      tx.hsetnx(key, 'state', 'queued').hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, REPLY_TTL_SECONDS);
+    }
     await tx.exec();
   }
 
-  async markSent(id: string, now: number): Promise<void> {
-    const key = this.keys.reply(id);
-    // Only queued → sent: a receipt that raced ahead may already have finished the reply.
-    await this.scripts.run('markReplySent', [key], [now]);
+  /**
+   * Records one accepted part (and, with the last, the reply as sent) and the SMSC-id pointers, in
+   * one round trip that also fetches receipts which arrived first; those are applied at once.
+   */
+  async recordPart(id: string, smscId: string, part: number, totalParts: number, now: number): Promise<void> {
+    const forms = messageIdCandidates(smscId);
+    const p = this.redis.pipeline();
+    p.recordReplyPart(this.keys.reply(id), smscId, part, totalParts, now, REPLY_TTL_SECONDS);
+    for (const n of forms) p.set(this.keys.smscMessage(n), id, 'EX', REPLY_TTL_SECONDS);
+    p.mget(...forms.map((n) => this.keys.orphanReceipt(n)));
+    const res = (await p.exec()) ?? [];
+    for (const [err] of res) if (err) throw err;
+    const orphans = (res[res.length - 1]?.[1] as Array<string | null>) ?? [];
+    for (const json of orphans) {
+      if (!json) continue;
+      const r = JSON.parse(json) as Receipt;
+      await this.scripts.run('applyReplyReceipt', [this.keys.reply(id)], [normaliseMessageId(r.smscMessageId), r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
+      await this.redis.del(...forms.map((n) => this.keys.orphanReceipt(n)));
+    }
   }
 
   async markFailed(id: string, error: string, now: number): Promise<void> {
     await this.redis.hset(this.keys.reply(id), 'state', 'failed', 'error', error, 'updatedAt', now);
   }
 
-  /** Resolves the reply a receipt belongs to, trying every id form (hex/decimal) the SMSC may use. */
-  async replyIdForSmscId(candidates: string[]): Promise<string | null> {
-    for (const c of candidates) {
-      const id = await this.redis.get(this.keys.smscMessage(c));
-      if (id) return id;
+  /**
+   * Applies a delivery receipt to its reply: 'applied', or 'orphan' when its submit_sm_resp is not
+   * recorded yet (kept for ORPHAN_TTL_SECONDS under its own id; recordPart picks it up).
+   */
+  async applyReceipt(r: Receipt, now: number): Promise<'applied' | 'orphan'> {
+    const forms = messageIdCandidates(r.smscMessageId);
+    const ids = await this.redis.mget(...forms.map((n) => this.keys.smscMessage(n)));
+    const replyId = ids.find((x) => x !== null);
+    if (!replyId) {
+      await this.redis.set(this.keys.orphanReceipt(normaliseMessageId(r.smscMessageId)), JSON.stringify(r), 'EX', ORPHAN_TTL_SECONDS);
+      // The part may have been recorded between our look-up and the orphan's write: look once more
+      // (applying a receipt twice changes nothing).
+      const again = (await this.redis.mget(...forms.map((n) => this.keys.smscMessage(n)))).find((x) => x !== null);
+      if (!again) return 'orphan';
+      await this.scripts.run('applyReplyReceipt', [this.keys.reply(again)], [normaliseMessageId(r.smscMessageId), r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
+      return 'applied';
     }
-    return null;
-  }
-
-  async applyReceipt(replyId: string, normalisedSmscId: string, state: string, delivered: boolean, final: boolean, now: number): Promise<string | null> {
-    const r = await this.scripts.run('applyReplyReceipt', [this.keys.reply(replyId)], [normalisedSmscId, state, delivered ? 1 : 0, final ? 1 : 0, now]);
-    return typeof r === 'string' ? r : null;
+    await this.scripts.run('applyReplyReceipt', [this.keys.reply(replyId)], [normaliseMessageId(r.smscMessageId), r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
+    return 'applied';
   }
 
   async get(id: string): Promise<ReplyRecord | null> {
     const h = await this.redis.hgetall(this.keys.reply(id));
     if (!h.state) return null;
-    const smscIds = await this.redis.lrange(`${this.keys.reply(id)}:smscids`, 0, -1);
+    const smscIds = Object.keys(h)
+      .filter((k) => k.startsWith('smsc:'))
+      .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
+      .map((k) => h[k]);
     return {
       id,
       to: h.to,
@@ -79,5 +116,11 @@ export class ReplyStore {
       createdAt: Number(h.createdAt ?? 0),
       updatedAt: Number(h.updatedAt ?? 0),
     };
+  }
+}
+
+declare module 'ioredis' {
+  interface ChainableCommander {
+    recordReplyPart(key: string, smscId: string, part: number, total: number, now: number, ttl: number): this;
   }
 }

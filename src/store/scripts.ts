@@ -7,7 +7,10 @@ import type { Redis } from 'ioredis';
 export const SCRIPTS = {
   storeConcatPart: { numberOfKeys: 1 },
   applyReplyReceipt: { numberOfKeys: 1 },
-  markReplySent: { numberOfKeys: 1 },
+  recordReplyPart: { numberOfKeys: 1 },
+  claimDueExpiries: { numberOfKeys: 1 },
+  finishExpiry: { numberOfKeys: 1 },
+  releaseCode: { numberOfKeys: 1 },
   createSubscriber: { numberOfKeys: 6 },
   bindDevice: { numberOfKeys: 4 },
   unbindDevice: { numberOfKeys: 3 },
