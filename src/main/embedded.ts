@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   }
   let sim: ChildProcess | null = null;
   if (!config.smpp.url) {
-    sim = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'smsc-sim', 'main.ts')], {
+    // node --import tsx rather than the tsx command, whose second process a SIGKILL would orphan.
+    sim = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'smsc-sim', 'main.ts')], {
+      cwd: ROOT,
       env: {
         ...process.env,
         SIM_SMPP_PORT: String(simSmppPort),

@@ -12,7 +12,8 @@ describe('start-up and operations checks (integration)', function () {
   this.timeout(90_000);
 
   it('refuses to start on unusable configuration and names the setting', () => {
-    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'src', 'main', 'all.ts')], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main', 'all.ts')], {
+      cwd: ROOT,
       env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', SMPP_URL: 'smpp://127.0.0.1:1', HTTP_PORT: 'eighty', PAYMENT_WINDOW_SECONDS: '0' },
       encoding: 'utf8',
       timeout: 30_000,

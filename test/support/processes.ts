@@ -6,7 +6,6 @@ import { Redis } from 'ioredis';
 import { RedisServer, freePort, type RedisServerOptions } from '../../src/store/redis-server';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** A private redis-server on a free port with its own data dir (AOF on), for one test file. */
 export async function startRedis(opts: Partial<RedisServerOptions> = {}): Promise<RedisServer & { client(): Redis }> {
@@ -45,7 +44,9 @@ export const FAST_ENV: Record<string, string> = {
 /** Starts simpair roles (default: all in one process) as a child process and waits until ready. */
 export async function startSimpair(env: Record<string, string>, roles = 'all', timeoutMs = 20000): Promise<SimpairProcess> {
   const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
-  const child = spawn(TSX, [path.join(ROOT, 'src', 'main', `${roles}.ts`)], {
+  // node --import tsx, not the tsx command: that one runs the program in a second process, which a
+  // SIGKILL of the first would orphan (a "crashed" gateway would keep running).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main', `${roles}.ts`)], {
     cwd: ROOT,
     env: { ...process.env, ...FAST_ENV, HTTP_PORT: String(httpPort), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
