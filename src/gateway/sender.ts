@@ -38,6 +38,12 @@ type MtJobData = MtMessage & { sentParts?: string[]; ref?: number };
 export function createSender(opts: SenderOptions): (job: Job<MtJobData>) => Promise<void> {
   return async (job) => {
     const mt = job.data;
+    // A job that ran before (a retry, or recovered from a gateway that died) may have been sent
+    // already: the reply record says so. First runs skip the look-up.
+    if (job.attemptsMade > 0 || job.stalledCounter > 0) {
+      const record = await opts.replies.get(mt.id);
+      if (record && record.state !== 'queued' && record.parts > 0 && record.smscIds.length >= record.parts) return;
+    }
     const ref = mt.ref ?? randomInt(0, 256);
     const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text) : splitForSubmit(mt.text, { ref });
     const sent = [...(mt.sentParts ?? [])];
