@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { EsmeSession, type BindCommand } from '../smpp/esme-session';
 import { SegmentThrottle } from '../smpp/throttle';
-import { QUEUE, type MoMessage, type MtMessage } from '../queues';
+import { QUEUE, type MoMessage, type MtJob } from '../queues';
 import { createKeys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { ReplyStore } from '../store/replies';
@@ -33,7 +33,7 @@ export interface GatewayDeps {
 export class Gateway {
   readonly sessions: EsmeSession[] = [];
   private readonly moQueue: Queue<MoMessage>;
-  private mtWorker: Worker<MtMessage> | null = null;
+  private mtWorker: Worker<MtJob> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly throttle: SegmentThrottle;
 
@@ -104,7 +104,7 @@ export class Gateway {
     }
 
     const replies = new ReplyStore(this.deps.workerRedis, keys, registerScripts(this.deps.workerRedis));
-    this.mtWorker = new Worker<MtMessage>(
+    this.mtWorker = new Worker<MtJob>(
       QUEUE.mt,
       createSender({
         session: () => this.transmitter(),
@@ -130,7 +130,7 @@ export class Gateway {
       },
     );
     this.mtWorker.on('error', (err) => log.warn({ err: err.message }, 'mt worker error'));
-    this.mtWorker.on('failed', (job, err) => log.warn({ reply: job?.data.id, attempts: job?.attemptsMade, err: err.message }, 'reply attempt failed'));
+    this.mtWorker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'reply attempt failed'));
 
     for (const s of this.sessions) s.start();
     void this.mtWorker.run();

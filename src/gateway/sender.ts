@@ -7,7 +7,7 @@ import { isTemporary, statusName } from '../smpp/status';
 import { splitForSubmit, type SubmitSplit } from '../smpp/split';
 import { chooseDataCoding, encodeText } from '../smpp/text';
 import type { SegmentThrottle } from '../smpp/throttle';
-import type { MtMessage } from '../queues';
+import type { MtJob, MtMessage } from '../queues';
 import type { ReplyStore } from '../store/replies';
 import { metrics } from '../metrics';
 
@@ -26,39 +26,50 @@ export interface SenderOptions {
   log: Logger;
 }
 
-/** Job data plus the progress a retried job resumes from (parts already accepted are not resent). */
-type MtJobData = MtMessage & { sentParts?: string[]; ref?: number };
-
 /**
- * Sends one reply as submit_sm segments through the window and the segment throttle. Progress is
- * written to the job after each accepted part, so a retry resends only what the SMSC has not
- * accepted; a crash between the SMSC's answer and that write can repeat one part (replies are at
- * least once, DESIGN §5).
+ * Sends the replies of one job in order, each as submit_sm segments through the window and the
+ * segment throttle. A job that ran before (a retry, or recovered from a gateway that died) looks at
+ * each reply's record first and skips what the SMSC already accepted; for multi-part messages the
+ * accepted parts are written to the job after each part. A crash between the SMSC's answer and that
+ * record can still repeat one part (replies are at least once, DESIGN §5).
  */
-export function createSender(opts: SenderOptions): (job: Job<MtJobData>) => Promise<void> {
+export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<void> {
   return async (job) => {
-    const mt = job.data;
-    // A job that ran before (a retry, or recovered from a gateway that died) may have been sent
-    // already: the reply record says so. First runs skip the look-up.
-    if (job.attemptsMade > 0 || job.stalledCounter > 0) {
-      const record = await opts.replies.get(mt.id);
-      if (record && record.state !== 'queued' && record.parts > 0 && record.smscIds.length >= record.parts) return;
-    }
-    const ref = mt.ref ?? randomInt(0, 256);
-    const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text) : splitForSubmit(mt.text, { ref });
-    const sent = [...(mt.sentParts ?? [])];
-    if (mt.ref === undefined && segments.length > 1) await job.updateData({ ...mt, ref, sentParts: sent });
-    for (let i = sent.length; i < segments.length; i++) {
-      const messageId = await submitPart(job, segments[i], dataCoding, udhi);
-      sent.push(messageId);
-      await opts.replies.recordPart(mt.id, messageId, i + 1, segments.length, Date.now());
-      // Progress matters only when a retry could resend earlier parts.
-      if (segments.length > 1) await job.updateData({ ...mt, ref, sentParts: sent });
+    const ranBefore = job.attemptsMade > 0 || job.stalledCounter > 0;
+    for (const mt of job.data.messages) {
+      if (ranBefore) {
+        const record = await opts.replies.get(mt.id);
+        if (record && record.state !== 'queued' && record.parts > 0 && record.smscIds.length >= record.parts) continue;
+      }
+      try {
+        await sendMessage(job, mt);
+      } catch (err) {
+        // Refused for good (recorded as failed): the other replies of the step still go out.
+        if (err instanceof UnrecoverableError) continue;
+        throw err;
+      }
     }
   };
 
-  async function submitPart(job: Job<MtJobData>, segment: Buffer, dataCoding: number, udhi: boolean): Promise<string> {
-    const mt = job.data;
+  async function sendMessage(job: Job<MtJob>, mt: MtMessage): Promise<void> {
+    const progress = job.data.progress?.[mt.id];
+    const ref = progress?.ref ?? randomInt(0, 256);
+    const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text) : splitForSubmit(mt.text, { ref });
+    const sent = [...(progress?.sent ?? [])];
+    const saveProgress = async (): Promise<void> => {
+      // Progress matters only when a retry could resend earlier parts of the same message.
+      if (segments.length > 1) await job.updateData({ ...job.data, progress: { ...job.data.progress, [mt.id]: { ref, sent } } });
+    };
+    if (!progress) await saveProgress();
+    for (let i = sent.length; i < segments.length; i++) {
+      const messageId = await submitPart(mt, segments[i], dataCoding, udhi);
+      sent.push(messageId);
+      await opts.replies.recordPart(mt.id, messageId, i + 1, segments.length, Date.now());
+      await saveProgress();
+    }
+  }
+
+  async function submitPart(mt: MtMessage, segment: Buffer, dataCoding: number, udhi: boolean): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       await opts.throttle.waitTurn(1);
       const session = opts.session();

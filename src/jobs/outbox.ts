@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { MtMessage } from '../queues';
+import type { MtJob, MtMessage } from '../queues';
 import type { Keys } from '../store/keys';
 import type { ReplyStore } from '../store/replies';
 import { metrics } from '../metrics';
@@ -18,7 +18,7 @@ export interface Reply {
  */
 export class Outbox {
   constructor(
-    private readonly mtQueue: Queue<MtMessage>,
+    private readonly mtQueue: Queue<MtJob>,
     private readonly replies: ReplyStore,
     private readonly redis: Redis,
     private readonly keys: Keys,
@@ -26,7 +26,7 @@ export class Outbox {
   ) {}
 
   async send(correlationId: string, list: Reply[], opts: { rateLimited: boolean; now: number }): Promise<number> {
-    const jobs: Array<{ name: string; data: MtMessage; opts: { jobId: string } }> = [];
+    const messages: MtMessage[] = [];
     for (let i = 0; i < list.length; i++) {
       const r = list[i];
       if (opts.rateLimited && !(await this.allow(r.to, correlationId, i, opts.now))) {
@@ -34,14 +34,15 @@ export class Outbox {
         continue;
       }
       const id = `${correlationId}.${i}`;
-      jobs.push({ name: 'mt', data: { id, to: r.to, text: r.text, kind: r.kind, correlationId, createdAt: opts.now }, opts: { jobId: id } });
+      messages.push({ id, to: r.to, text: r.text, kind: r.kind, correlationId, createdAt: opts.now });
     }
-    if (!jobs.length) return 0;
-    // Reply records first (one transaction), then the jobs (one call): the sender may only ever
-    // find a reply that is already recorded as queued.
-    await this.replies.markQueued(jobs.map((j) => ({ id: j.data.id, to: j.data.to, kind: j.data.kind })), opts.now);
-    await this.mtQueue.addBulk(jobs);
-    return jobs.length;
+    if (!messages.length) return 0;
+    // Reply records first (one transaction), then one job for the step: the sender may only ever
+    // find a reply that is already recorded as queued. The job id is deterministic, so a retried
+    // step adds it once.
+    await this.replies.markQueued(messages, opts.now);
+    await this.mtQueue.add('mt', { messages }, { jobId: `${correlationId}.r` });
+    return messages.length;
   }
 
   /** Counts each reply once per (correlation, index), so a retried job is not charged twice. */

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { MtMessage } from '../queues';
+import type { MtJob } from '../queues';
 import type { ReplyStore } from '../store/replies';
 import { routeUssdReplies, screenOp } from '../domain/ussd';
 import type { Reply } from './outbox';
@@ -22,7 +22,7 @@ export interface UssdScreenMt {
  */
 export class UssdScreens {
   constructor(
-    private readonly mtQueue: Queue<MtMessage>,
+    private readonly mtQueue: Queue<MtJob>,
     private readonly replies: ReplyStore,
   ) {}
 
@@ -30,7 +30,7 @@ export class UssdScreens {
     await this.replies.markQueued([{ id: s.id, to: s.to, kind: s.kind }], now);
     await this.mtQueue.add(
       'mt',
-      { id: s.id, to: s.to, text: s.text, kind: s.kind, correlationId: s.id, ussd: { op: s.op, sessionInfo: s.sessionInfo }, createdAt: now },
+      { messages: [{ id: s.id, to: s.to, text: s.text, kind: s.kind, correlationId: s.id, ussd: { op: s.op, sessionInfo: s.sessionInfo }, createdAt: now }] },
       { jobId: s.id, lifo: true },
     );
   }

@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { QUEUE, type MoMessage, type MtMessage } from '../queues';
+import { QUEUE, type MoMessage, type MtJob } from '../queues';
 import { PaymentStore } from '../store/payments';
 import { parseAmount } from '../domain/money';
 import { startExpirySweeper } from './expiry';
@@ -41,7 +41,7 @@ export class WorkerRole {
     const keys = createKeys(config.redis.keyPrefix);
     const scripts = registerScripts(redis);
     const replies = new ReplyStore(redis, keys, scripts);
-    const mtQueue = new Queue<MtMessage>(QUEUE.mt, {
+    const mtQueue = new Queue<MtJob>(QUEUE.mt, {
       connection: redis,
       prefix,
       defaultJobOptions: {

@@ -27,6 +27,16 @@ export interface MoMessage {
   gateway: string;
 }
 
+/**
+ * One MT job: the replies of one step (e.g. "Paid" to the main SIM and the confirmation to the
+ * device), sent in order; a job per step rather than per reply halves the queue work per payment.
+ */
+export interface MtJob {
+  messages: MtMessage[];
+  /** Multi-part messages only: the parts the SMSC accepted, so a retry resends none of them. */
+  progress?: Record<string, { ref: number; sent: string[] }>;
+}
+
 export interface MtMessage {
   /** Deterministic reply id (e.g. `<mo id>:main`), so a retried job enqueues the reply once. */
   id: string;

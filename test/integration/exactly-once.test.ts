@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config';
-import { QUEUE, type MoMessage, type MtMessage } from '../../src/queues';
+import { QUEUE, type MoMessage, type MtJob } from '../../src/queues';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
@@ -60,7 +60,7 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
 
   it('a job that runs again for the same MO (a retry after a crash) decides once and replies once', async () => {
     const queue = new Queue<MoMessage>(QUEUE.mo, { connection: client, prefix: config.redis.queuePrefix });
-    const mtQueue = new Queue<MtMessage>(QUEUE.mt, { connection: client, prefix: config.redis.queuePrefix });
+    const mtQueue = new Queue<MtJob>(QUEUE.mt, { connection: client, prefix: config.redis.queuePrefix });
     try {
       const request = mo('retry-req', MAIN, 'PAY 10.00 SHOP42');
       const device = mo('retry-dev', DEVICE, 'PAY 10.00 SHOP42');
@@ -78,7 +78,7 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
       assert.equal(await client.hget(keys.merchant('SHOP42'), 'balance'), String(10_00));
       const replies = await mtQueue.getJobs(['waiting', 'active', 'completed', 'delayed']);
       // request → code to the main SIM; device → Paid to the main SIM and a confirmation to the device
-      assert.deepEqual(replies.map((j) => j.data.kind).sort(), ['code_issued', 'device_confirmed', 'paid']);
+      assert.deepEqual(replies.flatMap((j) => j.data.messages.map((m) => m.kind)).sort(), ['code_issued', 'device_confirmed', 'paid']);
     } finally {
       await queue.close();
       await mtQueue.close();
