@@ -23,6 +23,10 @@ export interface GatewayDeps {
   intakeRedis: Redis;
   /** Blocking connection for the MT worker (maxRetriesPerRequest: null). */
   workerRedis: Redis;
+  /** Fail-fast, auto-pipelined: the intake's store commands (receipts, concatenated parts). */
+  intakeStoreRedis: Redis;
+  /** Blocking, auto-pipelined: the sender's reply records. */
+  mtStoreRedis: Redis;
   log: Logger;
 }
 
@@ -60,13 +64,13 @@ export class Gateway {
   async start(): Promise<void> {
     const { config, log } = this.deps;
     const keys = createKeys(config.redis.keyPrefix);
-    const scripts = registerScripts(this.deps.intakeRedis);
+    const scripts = registerScripts(this.deps.intakeStoreRedis);
     const intake = createIntake({
       gateway: this.deps.name,
       moQueue: this.moQueue,
-      replies: new ReplyStore(this.deps.intakeRedis, keys, scripts),
+      replies: new ReplyStore(this.deps.intakeStoreRedis, keys, scripts),
       scripts,
-      redis: this.deps.intakeRedis,
+      redis: this.deps.intakeStoreRedis,
       keyPrefix: config.redis.keyPrefix,
       dedupeWindowMs: config.mo.dedupeWindowSeconds * 1000,
       reassemblyTtlMs: config.smpp.reassemblyTtlMs,
@@ -103,7 +107,7 @@ export class Gateway {
       this.sessions.push(s);
     }
 
-    const replies = new ReplyStore(this.deps.workerRedis, keys, registerScripts(this.deps.workerRedis));
+    const replies = new ReplyStore(this.deps.mtStoreRedis, keys, registerScripts(this.deps.mtStoreRedis));
     this.mtWorker = new Worker<MtJob>(
       QUEUE.mt,
       createSender({

@@ -23,6 +23,8 @@ export interface WorkerRoleDeps {
   config: Config;
   /** Blocking connection (maxRetriesPerRequest: null) shared by the workers and queues. */
   redis: Redis;
+  /** simpair's own store commands (auto-pipelined, no BullMQ scripts defined on it). */
+  storeRedis: Redis;
   log: Logger;
 }
 
@@ -36,11 +38,11 @@ export class WorkerRole {
   constructor(private readonly deps: WorkerRoleDeps) {}
 
   async start(): Promise<void> {
-    const { config, redis, log } = this.deps;
+    const { config, redis, storeRedis, log } = this.deps;
     const prefix = config.redis.queuePrefix;
     const keys = createKeys(config.redis.keyPrefix);
-    const scripts = registerScripts(redis);
-    const replies = new ReplyStore(redis, keys, scripts);
+    const scripts = registerScripts(storeRedis);
+    const replies = new ReplyStore(storeRedis, keys, scripts);
     const mtQueue = new Queue<MtJob>(QUEUE.mt, {
       connection: redis,
       prefix,
@@ -52,18 +54,18 @@ export class WorkerRole {
       },
     });
     this.queues.push(mtQueue);
-    const outbox = new Outbox(mtQueue, replies, redis, keys, config.mo.repliesPerMsisdnPerMinute);
-    const expiries = new ExpiryStore(redis, keys, scripts);
-    const store = new PaymentStore(redis, keys, scripts);
+    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute);
+    const expiries = new ExpiryStore(storeRedis, keys, scripts);
+    const store = new PaymentStore(storeRedis, keys, scripts);
     // A job whose worker died is handed to another after its lock lapses; processors are idempotent.
     const recovery = { connection: redis, prefix, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: 5 };
     const stepDeps = { store, outbox, expiries, rules: paymentRules(config), log };
-    const ussdSessions = new UssdSessionStore(redis, keys, scripts);
+    const ussdSessions = new UssdSessionStore(storeRedis, keys, scripts);
     const ussd = createUssdProcessor({
       ...stepDeps,
       sessions: ussdSessions,
       screens: new UssdScreens(mtQueue, replies),
-      payments: new PaymentReader(redis, keys),
+      payments: new PaymentReader(storeRedis, keys),
       ussd: { serviceCode: config.ussd.serviceCode, sessionTimeoutMs: config.ussd.sessionTimeoutSeconds * 1000, maxAmountMinor: MAX_AMOUNT_MINOR },
     });
     this.stopUssdSweeper = startUssdSweeper(ussdSessions, 1000, log);

@@ -38,7 +38,12 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
   const running: RunningRoles = { stop: async () => undefined };
 
   if (roles.includes('worker')) {
-    const worker = new WorkerRole({ config, redis: conn(createWorkerConnection(redisUrl, 'simpair-worker')), log: log.child({ role: 'worker' }) });
+    const worker = new WorkerRole({
+      config,
+      redis: conn(createWorkerConnection(redisUrl, 'simpair-worker')),
+      storeRedis: conn(createWorkerConnection(redisUrl, 'simpair-worker-store', { autoPipelining: true })),
+      log: log.child({ role: 'worker' }),
+    });
     await worker.start();
     stops.push(() => worker.stop());
   }
@@ -50,6 +55,8 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
       smppUrl: config.smpp.url,
       intakeRedis: conn(createFailFastConnection(redisUrl, 'simpair-gateway-intake')),
       workerRedis: conn(createWorkerConnection(redisUrl, 'simpair-gateway-mt')),
+      intakeStoreRedis: conn(createFailFastConnection(redisUrl, 'simpair-gateway-intake-store', { autoPipelining: true })),
+      mtStoreRedis: conn(createWorkerConnection(redisUrl, 'simpair-gateway-mt-store', { autoPipelining: true })),
       log: log.child({ role: 'gateway' }),
     });
     await gateway.start();

@@ -35,7 +35,7 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
     await store.createSubscriber({ msisdn: MAIN, balanceMinor: 100_00 }, Date.now());
     await store.bindDevice(MAIN, { msisdn: DEVICE }, Date.now());
     workerConnection = redis.client();
-    worker = new WorkerRole({ config, redis: workerConnection, log: pino({ level: 'silent' }) });
+    worker = new WorkerRole({ config, redis: workerConnection, storeRedis: client, log: pino({ level: 'silent' }) });
     await worker.start();
   });
 
