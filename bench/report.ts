@@ -32,7 +32,7 @@ export function targetsOf(r: Results): Target[] {
     {
       name: 'durable ingest ≥ 50 % of the raw SMPP ceiling',
       target: '≥ 0.50',
-      measured: `${r.ratios.ingestOverCeiling.toFixed(2)} (${n0(r.ingest.everysec.median)} ÷ ${n0(r.ceiling.median)} MO/s)`,
+      measured: `${r.ratios.ingestOverCeiling.toFixed(3)} (${n0(r.ingest.everysec.median)} ÷ ${n0(r.ceiling.median)} MO/s)`,
       met: Number.isFinite(r.ratios.ingestOverCeiling) ? r.ratios.ingestOverCeiling >= 0.5 : null,
     },
     {
@@ -86,7 +86,7 @@ function rows(r: Results): Row[] {
   out.push({ id: '1', what: 'raw SMPP ceiling: simulator → bare ESME', result: `${n0(r.ceiling.median)} MO/s`, note: reps(r.ceiling.reps) });
   out.push({
     id: '2',
-    what: 'durable MO ingest (gateway → Redis, no worker), everysec',
+    what: 'durable MO ingest (gateway → Redis, nothing processed), everysec',
     result: `${n0(r.ingest.everysec.median)} MO/s`,
     note: `2 ÷ 1 = ${r.ratios.ingestOverCeiling.toFixed(2)}; ${reps(r.ingest.everysec.reps)}`,
   });
@@ -187,7 +187,7 @@ export function renderMarkdown(r: Results, profile: ProfileResults | null): stri
     '<!-- Written by `npm run bench` (bench/run.ts) from bench/results/latest.json and bench/results/profile.json;',
     '     the analysis section is bench/analysis.md. Edit those, not this file. -->',
     '',
-    `Latest run: **${r.startedAt.slice(0, 16).replace('T', ' ')} UTC**, \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\`, ${r.durationSeconds} s, code at ${r.code ? `\`${r.code.commit}\`${r.code.dirty ? ' plus uncommitted changes' : ''}` : '?'}.`,
+    `Latest run: **${r.startedAt.slice(0, 16).replace('T', ' ')} UTC**, \`${r.command ?? `npm run bench${r.mode === 'quick' ? ' -- --quick' : r.settings.soakSeconds !== 40 ? ` -- --soak ${r.settings.soakSeconds}` : ''}`}\`, ${r.durationSeconds} s, code at ${r.code ? `\`${r.code.commit}\`${r.code.dirty ? ' plus uncommitted changes' : ''}` : '?'}.`,
     '',
     `Machine: ${machineLine(r)}. Everything — redis-server, the SMSC simulator, the gateway, the worker and the load generator — runs on this one machine, each in its own process; the machine is shared with other work, so figures move by 10–20 % between runs. Ratios are taken within one run.`,
     '',
@@ -221,10 +221,10 @@ export function renderMarkdown(r: Results, profile: ProfileResults | null): stri
   }
   const steps = [...r.e2e.steps, ...r.latency.map((l) => l.step)];
   push(
-    '**Constant-rate steps** (open loop). CPU in % of one core over the offer; "other" is what processes outside the run used meanwhile (the machine is shared), also in % of one core; "AOF rewrites" counts Redis forks during the step (a rewrite child competes for the two cores).',
+    '**Constant-rate steps** (open loop). CPU in % of one core over the offer; "other" is what processes outside the run used meanwhile (the machine is shared), also in % of one core; "AOF B/pair" is what Redis appended to its AOF per pair, and "AOF rewrites" counts its forks during the step (each rewrite child copies the whole dataset and competes for the two cores).',
     '',
     mdTable(
-      ['step', 'pairs', 'completed/s', 'tail', 'p50 / p95 / p99', 'p99 from injection', 'max MO backlog', 'CPU: redis / sim / gateway / worker / bench', 'other', 'AOF rewrites', 'verdict'],
+      ['step', 'pairs', 'completed/s', 'tail', 'p50 / p95 / p99', 'p99 from injection', 'max MO backlog', 'CPU: redis / sim / gateway / worker / bench', 'other', 'AOF B/pair', 'AOF rewrites', 'verdict'],
       steps.map((s) => [
         s.label,
         n0(s.pairs),
@@ -235,6 +235,7 @@ export function renderMarkdown(r: Results, profile: ProfileResults | null): stri
         n0(s.maxMoBacklog),
         ['redis', 'simulator', 'gateway', 'worker', 'bench'].map((k) => n0(s.cpuPct[k])).join(' / '),
         `${n0(s.otherLoadPct)} %`,
+        n0(s.aofBytesPerPair),
         n0(s.redisForks),
         s.pass ? 'sustained' : s.why.join('; '),
       ]),
@@ -325,7 +326,7 @@ export function renderMarkdown(r: Results, profile: ProfileResults | null): stri
     '## Running it',
     '',
     '```sh',
-    'npm run bench                  # about 4.5 minutes: every measurement, table, bench/results/latest.json, this file',
+    'npm run bench                  # about 4 minutes: every measurement, table, bench/results/latest.json, this file',
     'npm run bench -- --quick       # under a minute: fewer and shorter runs (1,000 pending payments, 10 s sustained, 20 s soak)',
     'npm run bench -- --soak 300    # with the 5-minute soak (the run takes about 4.5 minutes longer)',
     'npm run bench -- --profile     # gateway and worker under --cpu-prof at 200 pairs/s (--rate n), Redis round trips via MONITOR',

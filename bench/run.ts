@@ -1,11 +1,11 @@
-// `npm run bench` (about 4.5 min) and `npm run bench -- --quick` (under a minute): the carrier's
+// `npm run bench` (about 4 min) and `npm run bench -- --quick` (under a minute): the carrier's
 // benchmark of simpair on this machine, every part a separate process (redis-server, the SMSC
 // simulator, the gateway, the worker, the bare ESME). Prints a table, writes
 // bench/results/latest.json and rewrites BENCHMARKS.md. See BENCHMARKS.md for the method.
 //
 //   npm run bench                      full run
 //   npm run bench -- --quick           smoke-sized run (< 1 min)
-//   npm run bench -- --soak 300        full run with a 5-minute soak (takes ~4 min longer)
+//   npm run bench -- --soak 300        full run with a 5-minute soak (takes ~4.5 min longer)
 //   npm run bench -- --profile         CPU profiles + Redis round trips at a fixed load (--rate, default 200)
 //   npm run bench -- --render          rewrite BENCHMARKS.md from bench/results/*.json (no run)
 //   npm run bench -- --keep-logs       keep the roles' logs (path printed at the end)
@@ -114,6 +114,8 @@ async function measuredSaturation(rig: Rig, pids: Record<string, number>, run: (
 export interface Results {
   version: 1;
   mode: 'full' | 'quick' | 'profile';
+  /** How the run was started, e.g. "npm run bench -- --soak 300". */
+  command?: string;
   startedAt: string;
   durationSeconds: number;
   machine: ReturnType<typeof machineFacts>;
@@ -144,7 +146,6 @@ export interface Results {
   } | null;
   memory: MemoryResult | null;
   ratios: { ingestOverCeiling: number; e2ePairsOverCeiling: number | null; e2eMosOverCeiling: number | null };
-  errors: string[];
 }
 
 interface Args {
@@ -228,6 +229,7 @@ async function benchRun(rig: Rig, s: Settings, args: Args): Promise<void> {
   const results: Results = {
     version: 1,
     mode: args.quick ? 'quick' : 'full',
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     startedAt: new Date(started).toISOString(),
     durationSeconds: 0,
     machine,
@@ -240,7 +242,6 @@ async function benchRun(rig: Rig, s: Settings, args: Args): Promise<void> {
     soak: null,
     memory: null,
     ratios: { ingestOverCeiling: NaN, e2ePairsOverCeiling: null, e2eMosOverCeiling: null },
-    errors: [],
   };
   say(`simpair benchmark (${results.mode}) on ${machine.nproc} × ${machine.cpuModel}, node ${machine.node}, redis ${machine.redis}`);
   await rig.reserveSmppPort();
