@@ -79,7 +79,7 @@ async function routeCommand(deps: MoProcessorDeps, sender: string, command: Comm
           kind: 'payment',
           main: sender,
           merchant: merchantInfo,
-          event: { type: 'request', moId: mo.id, amountMinor: command.amountMinor, merchant: command.merchant, imsi: mo.imsi, channel: mo.serviceType === 'USSD' ? 'ussd' : 'sms' },
+          event: { type: 'request', moId: mo.id, amountMinor: command.amountMinor, merchant: command.merchant, imsi: mo.imsi, channel: 'sms' }, // USSD MOs went to deps.ussd above
         };
     }
   }
@@ -99,8 +99,7 @@ async function execute(deps: MoProcessorDeps, route: Route, mo: MoMessage): Prom
       await deps.outbox.send(mo.id, [route.reply], { rateLimited: route.rateLimited, now });
       return route.outcome;
     case 'balance': {
-      const loaded = await deps.store.loadView(route.main, mo.id);
-      const balance = toMoney(loaded?.view.balanceMinor ?? 0, deps.rules.currency, deps.rules.minorDigits);
+      const balance = toMoney(await deps.store.balanceMinor(route.main), deps.rules.currency, deps.rules.minorDigits);
       await deps.outbox.send(mo.id, [{ to: route.main, text: balanceText(balance), kind: 'balance' }], { rateLimited: true, now });
       return 'balance';
     }

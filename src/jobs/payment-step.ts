@@ -61,23 +61,17 @@ export async function runPaymentStep(
       return loaded.applied.outcome;
     }
     const ctx: DecideContext = {
+      ...rules,
       now,
-      windowMs: rules.windowMs,
-      strict: rules.strict,
-      maxPaymentMinor: rules.maxPaymentMinor,
-      dailyMaxMinor: rules.dailyMaxMinor,
-      maxFailedAuth: rules.maxFailedAuth,
       merchantExists: merchant.exists,
       merchantName: merchant.name,
-      currency: rules.currency,
-      minorDigits: rules.minorDigits,
       newPaymentId: paymentIdFromMoId(stepId, sha256),
       newCode: code,
     };
     const decision = decide(loaded.view, event, ctx);
-    // Nothing to change and nothing to say (a stale expiry, say): no write, so nothing is marked
-    // applied and a later, valid run of the same step is not mistaken for a repeat.
-    // An early expiry comes back as expiries only: reschedule it, mark nothing.
+    // Nothing to change and nothing to say: no write, so nothing is marked applied and a later,
+    // valid run of the same step is not mistaken for a repeat. An early expiry comes back as
+    // expiries only: reschedule it.
     if (decision.payments.length === 0 && decision.replies.length === 0 && Object.keys(decision.subscriber).length === 0) {
       await deps.expiries.schedule(main, decision.expiries);
       return decision.outcome;

@@ -59,17 +59,24 @@ export class PaymentStore {
   /** One round trip: who the sender is, who holds the code, whether the merchant exists. */
   async lookup(sender: string, code: string | undefined, merchant: string | undefined): Promise<SenderLookup> {
     const k = this.keys;
+    // One round trip, and only the look-ups this command needs.
     const p = this.redis.pipeline().exists(k.subscriber(sender)).get(k.deviceOwner(sender));
-    p.get(code ? k.codeOwner(code) : k.codeOwner('-'));
-    p.hget(merchant ? k.merchant(merchant) : k.merchant('-'), 'name');
+    if (code) p.get(k.codeOwner(code));
+    if (merchant) p.hget(k.merchant(merchant), 'name');
     const res = (await p.exec()) ?? [];
     for (const [err] of res) if (err) throw err;
+    const values = res.map(([, v]) => v);
     return {
-      isSubscriber: res[0]?.[1] === 1,
-      deviceOf: (res[1]?.[1] as string | null) ?? null,
-      codeOwner: code ? ((res[2]?.[1] as string | null) ?? null) : null,
-      merchantName: merchant ? ((res[3]?.[1] as string | null) ?? null) : null,
+      isSubscriber: values[0] === 1,
+      deviceOf: (values[1] as string | null) ?? null,
+      codeOwner: code ? ((values[2] as string | null) ?? null) : null,
+      merchantName: merchant ? ((values[code ? 3 : 2] as string | null) ?? null) : null,
     };
+  }
+
+  /** Balance alone (BAL): one field, not the whole snapshot. */
+  async balanceMinor(main: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.subscriber(main), 'balance')) ?? 0);
   }
 
   async merchantName(code: string): Promise<string | null> {
