@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
-import { bound, type Esme } from './support/esme';
+import { simulatorSuite } from './support/suite';
 import { http, poll } from './support/http';
 import { fromUcs2, type RawPdu, ucs2 } from './support/wire';
 
@@ -8,28 +7,12 @@ const MAIN = '254711000001';
 
 describe('smsc-sim: MO injection and redelivery', function () {
   this.timeout(20000);
-  let sim: SimulatorProcess;
-  const open: Esme[] = [];
-  const track = (e: Esme) => (open.push(e), e);
-  const api = () => http(sim.baseUrl);
+  const { api, connect, sim } = simulatorSuite({ SIM_MO_RESPONSE_TIMEOUT_MS: '800', SIM_REDELIVERY_DELAY_MS: '50' });
   const isMo = (p: RawPdu) => !!p.deliver && (p.deliver.esmClass & 0x04) === 0;
 
-  before(async () => {
-    sim = await startSimulatorProcess({ env: { SIM_MO_RESPONSE_TIMEOUT_MS: '800', SIM_REDELIVERY_DELAY_MS: '50' } });
-  });
-  beforeEach(async () => {
-    await api().post('/reset');
-  });
-  afterEach(async () => {
-    for (const e of open.splice(0)) e.destroy();
-    await poll('sessions to close', async () => ((await api().get('/sessions')).length === 0 ? true : undefined));
-  });
-  after(async () => {
-    await sim?.stop();
-  });
 
   it('delivers GSM text as data_coding 0 and redelivers after ESME_RX_T_APPN until accepted', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     const answers = [0x64, 0];
     esme.deliverStatus = () => answers.shift() ?? 0;
     const res = await api().post('/mo', { from: MAIN, text: 'PAY 12.50 SHOP42 @5€' });
@@ -63,7 +46,7 @@ describe('smsc-sim: MO injection and redelivery', function () {
   });
 
   it('picks UCS2 for text outside GSM 03.38, or when forced, and carries IMSI and USSD TLVs', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     await api().post('/mo', { from: MAIN, text: 'Оплата 5', imsi: '639011234567890' });
     await api().post('/mo', {
       from: MAIN,
@@ -84,7 +67,7 @@ describe('smsc-sim: MO injection and redelivery', function () {
   });
 
   it('splits long text into UDH-concatenated parts of 153 GSM / 67 UCS2 characters', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     const gsm = await api().post('/mo', { from: MAIN, text: 'x'.repeat(200) });
     assert.equal(gsm.parts, 2);
     assert.equal(gsm.status, 0);
@@ -106,19 +89,19 @@ describe('smsc-sim: MO injection and redelivery', function () {
     const res = await api().post('/mo', { from: MAIN, text: 'HELP', wait: false });
     assert.deepEqual([res.status, res.queued], [null, true]);
     assert.equal((await api().get('/mo?state=pending')).length, 1);
-    const esme = track(await bound(sim.smppPort, { command: 'bind_receiver' }));
+    const esme = await connect({ command: 'bind_receiver' });
     await esme.waitForRaw('the held MO', isMo);
     await poll('MO acked', async () => ((await api().get(`/mo/${res.id}`)).state === 'acked' ? true : undefined));
   });
 
   it('redelivers after an unanswered deliver_sm and after the connection closes before the answer', async () => {
-    const silent = track(await bound(sim.smppPort));
+    const silent = await connect();
     silent.deliverStatus = () => null;
     const res = await api().post('/mo', { from: MAIN, text: 'first', wait: false });
     await silent.waitForRaw('the first attempt', isMo);
     await silent.waitForRaw('the redelivery after the response timeout', (p) => isMo(p) && p !== silent.raw.find(isMo), 3000);
     silent.destroy();
-    const fresh = track(await bound(sim.smppPort));
+    const fresh = await connect();
     const again = await fresh.waitForRaw('redelivery on the new session', isMo, 3000);
     assert.deepEqual(again.deliver!.shortMessage, Buffer.from('first'));
     const record = await poll('MO acked', async () => {
@@ -134,7 +117,7 @@ describe('smsc-sim: MO injection and redelivery', function () {
   });
 
   it('gives up on a permanent error', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     esme.deliverStatus = () => 0x0b; // ESME_RINVDSTADR
     const res = await api().post('/mo', { from: MAIN, text: 'nope' });
     assert.equal(res.statusName, 'ESME_RINVDSTADR');
@@ -144,7 +127,7 @@ describe('smsc-sim: MO injection and redelivery', function () {
   });
 
   it('delivers every MO twice under duplicateMo, and batches with and without waiting', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     await api().put('/faults', { duplicateMo: true });
     await api().post('/mo', { from: MAIN, text: 'PAY 1 X' });
     await poll('two copies', async () => (esme.raw.filter(isMo).length === 2 ? true : undefined));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as smpp from 'smpp';
-import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
-import { bound, type Esme } from './support/esme';
+import type { Esme } from './support/esme';
+import { simulatorSuite } from './support/suite';
 import { http, poll } from './support/http';
 import type { RawPdu } from './support/wire';
 
@@ -19,30 +19,14 @@ interface LogEntry {
 
 describe('smsc-sim: crafted PDUs (POST /pdu) and the PDU log', function () {
   this.timeout(20000);
-  let sim: SimulatorProcess;
-  const open: Esme[] = [];
-  const track = (e: Esme) => (open.push(e), e);
-  const api = () => http(sim.baseUrl);
+  // No redelivery delay: a probe that were redelivered would be back before the next request.
+  const { api, connect, sim } = simulatorSuite({ SIM_MO_RESPONSE_TIMEOUT_MS: '800', SIM_REDELIVERY_DELAY_MS: '0' });
   const deliverSms = (e: Esme) => e.raw.filter((p: RawPdu) => p.commandId === 0x00000005);
 
-  before(async () => {
-    // No redelivery delay: a probe that were redelivered would be back before the next request.
-    sim = await startSimulatorProcess({ env: { SIM_MO_RESPONSE_TIMEOUT_MS: '800', SIM_REDELIVERY_DELAY_MS: '0' } });
-  });
-  beforeEach(async () => {
-    await api().post('/reset');
-  });
-  afterEach(async () => {
-    for (const e of open.splice(0)) e.destroy();
-    await poll('sessions to close', async () => ((await api().get('/sessions')).length === 0 ? true : undefined));
-  });
-  after(async () => {
-    await sim?.stop();
-  });
 
   it('writes raw octets to bound receivers only and logs the generic_nack the ESME sends back', async () => {
-    const esme = track(await bound(sim.smppPort));
-    track(await bound(sim.smppPort, { command: 'bind_transmitter' }));
+    const esme = await connect();
+    await connect({ command: 'bind_transmitter' });
     // A 16-octet header with command_id 0x00000099, which SMPP 3.4 does not define.
     const hex = '00000010' + '00000099' + '00000000' + '0000abcd';
     assert.deepEqual(await api().post('/pdu', { kind: 'raw', hex }), { sessions: 1 });
@@ -62,7 +46,7 @@ describe('smsc-sim: crafted PDUs (POST /pdu) and the PDU log', function () {
   });
 
   it('shows an ESME dropping the connection after a command_length over its limit', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     esme.dropOnError = true;
     const { sessions } = await api().post('/pdu', { kind: 'raw', hex: '00100000000000050000000000000001' });
     assert.equal(sessions, 1);
@@ -71,7 +55,7 @@ describe('smsc-sim: crafted PDUs (POST /pdu) and the PDU log', function () {
   });
 
   it('sends one deliver_sm exactly as given: 10,000-octet message_payload, odd source, invalid and unknown TLVs', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     const payload = Buffer.alloc(10_000, 0x41);
     const res = await api().post('/pdu', {
       kind: 'deliver_sm',
@@ -102,7 +86,7 @@ describe('smsc-sim: crafted PDUs (POST /pdu) and the PDU log', function () {
   });
 
   it('uses the documented defaults and reports a temporary error without redelivering', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     const answers = [0x64, 0];
     esme.deliverStatus = () => answers.shift() ?? 0;
     const res = await api().post('/pdu', { kind: 'deliver_sm', shortMessageHex: Buffer.from('PAY 1 X').toString('hex') });
@@ -121,7 +105,7 @@ describe('smsc-sim: crafted PDUs (POST /pdu) and the PDU log', function () {
   });
 
   it('reports generic_nack, timeout and closed as the outcome', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     esme.deliverStatus = (pdu) => {
       esme.session.send(new smpp.PDU('generic_nack', { sequence_number: pdu.sequence_number, command_status: 0x03 }));
       return null;

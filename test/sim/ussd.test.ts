@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
-import { bound, type Esme } from './support/esme';
+import type { Esme } from './support/esme';
+import { simulatorSuite } from './support/suite';
 import { http, poll } from './support/http';
 import { MENU, runMenu } from './support/ussd-menu';
 import type { RawDeliverSm, RawPdu } from './support/wire';
@@ -28,10 +28,7 @@ interface Session {
 
 describe('smsc-sim: USSD sessions', function () {
   this.timeout(20000);
-  let sim: SimulatorProcess;
-  const open: Esme[] = [];
-  const track = (e: Esme) => (open.push(e), e);
-  const api = () => http(sim.baseUrl);
+  const { api, connect, sim } = simulatorSuite({ SIM_REDELIVERY_DELAY_MS: '20', SIM_DELIVERY_RECEIPT_DELAY_MS: '20' });
   const ussdDelivers = (e: Esme): RawDeliverSm[] => e.raw.filter((p: RawPdu) => p.deliver?.serviceType === 'USSD').map((p) => p.deliver!);
   const session = (id: string): Promise<Session> => api().get(`/ussd/sessions/${id}`);
   const until = (what: string, id: string, pred: (s: Session) => boolean) =>
@@ -41,22 +38,9 @@ describe('smsc-sim: USSD sessions', function () {
     });
   const ops = (d: RawDeliverSm) => [d.tlvs.get(0x0501)?.[0], d.tlvs.get(0x1383)?.toString('hex')];
 
-  before(async () => {
-    sim = await startSimulatorProcess({ env: { SIM_REDELIVERY_DELAY_MS: '20', SIM_DELIVERY_RECEIPT_DELAY_MS: '20' } });
-  });
-  beforeEach(async () => {
-    await api().post('/reset');
-  });
-  afterEach(async () => {
-    for (const e of open.splice(0)) e.destroy();
-    await poll('sessions to close', async () => ((await api().get('/sessions')).length === 0 ? true : undefined));
-  });
-  after(async () => {
-    await sim?.stop();
-  });
 
   it('dials, shows the menu, answers, and ends on the final message, outside the SMS inbox', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     const replies = runMenu(esme, { registeredDelivery: 1 });
     const dial = await api().post('/ussd/sessions', { from: PHONE, code: '*778#' });
     assert.deepEqual([dial.status, dial.statusName, typeof dial.id], [0, 'ESME_ROK', 'string']);
@@ -103,7 +87,7 @@ describe('smsc-sim: USSD sessions', function () {
   });
 
   it('ends at once on a one-shot string', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     runMenu(esme);
     const dial = await api().post('/ussd/sessions', { from: PHONE, code: '*778*12.50*SHOP42#' });
     const s = await until('the final screen', dial.id, (x) => x.state === 'ended');
@@ -111,7 +95,7 @@ describe('smsc-sim: USSD sessions', function () {
   });
 
   it('hangs up with the end bit and an empty message; late answers from the ESME change nothing', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     runMenu(esme);
     const dial = await api().post('/ussd/sessions', { from: PHONE, code: '*778#' });
     await until('the menu', dial.id, (s) => s.lastScreen?.by === 'network');
@@ -139,7 +123,7 @@ describe('smsc-sim: USSD sessions', function () {
   });
 
   it('keeps sessions of two handsets, and two of one handset, apart by MSISDN and session number', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     runMenu(esme);
     const a1 = await api().post('/ussd/sessions', { from: PHONE, code: '*778#' });
     const b = await api().post('/ussd/sessions', { from: OTHER, code: '*778#' });
@@ -163,7 +147,7 @@ describe('smsc-sim: USSD sessions', function () {
   });
 
   it('redelivers after a temporary error with the same session info, and ends on a permanent one', async () => {
-    const esme = track(await bound(sim.smppPort));
+    const esme = await connect();
     const first = [0x58];
     runMenu(esme, { status: () => first.shift() ?? 0 });
     const dial = await api().post('/ussd/sessions', { from: PHONE, code: '*778#' });

@@ -1,0 +1,42 @@
+import { startSimulatorProcess, type SimulatorProcess } from '../../../smsc-sim/harness';
+import { bound, type Esme } from './esme';
+import { http, poll, type Http } from './http';
+
+export interface SimulatorSuite {
+  sim(): SimulatorProcess;
+  api(): Http;
+  /** A bound test ESME, destroyed after the test. */
+  connect(opts?: Parameters<typeof bound>[1]): Promise<Esme>;
+}
+
+/**
+ * The hooks every simulator test file needs: one simulator process per file (with `env`), a reset
+ * before each test, and every ESME a test opened closed (and seen closed) after it.
+ */
+export function simulatorSuite(env: Record<string, string>): SimulatorSuite {
+  let sim: SimulatorProcess;
+  const open: Esme[] = [];
+  const api = () => http(sim.baseUrl);
+  before(async () => {
+    sim = await startSimulatorProcess({ env });
+  });
+  beforeEach(async () => {
+    await api().post('/reset');
+  });
+  afterEach(async () => {
+    for (const e of open.splice(0)) e.destroy();
+    await poll('sessions to close', async () => ((await api().get('/sessions')).length === 0 ? true : undefined));
+  });
+  after(async () => {
+    await sim?.stop();
+  });
+  return {
+    sim: () => sim,
+    api,
+    async connect(opts) {
+      const e = await bound(sim.smppPort, opts);
+      open.push(e);
+      return e;
+    },
+  };
+}
