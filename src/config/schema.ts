@@ -42,7 +42,6 @@ export const configSchema = z.object({
     imsiTlvTag: z.number().int().min(0x1400).max(0x3fff).nullable(),
     messageIdTlvTag: z.number().int().min(0x0001).max(0xffff).nullable(),
     reassemblyTtlMs: positiveInt,
-    reassemblyMaxPending: positiveInt,
     maxMessageOctets: positiveInt,
     sourceTon: z.number().int().min(0).max(6),
     sourceNpi: z.number().int().min(0).max(18),

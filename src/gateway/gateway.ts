@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { EsmeSession, type BindCommand } from '../smpp/esme-session';
 import { SegmentThrottle } from '../smpp/throttle';
 import { QUEUE, type MoMessage, type MtJob } from '../queues';
-import { createKeys } from '../store/keys';
+import { createKeys, type Keys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { ReplyStore } from '../store/replies';
 import type { Redis } from '../store/redis';
@@ -40,6 +40,7 @@ export class Gateway {
   private mtWorker: Worker<MtJob> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly throttle: SegmentThrottle;
+  private readonly keys: Keys;
 
   constructor(private readonly deps: GatewayDeps) {
     const { config } = deps;
@@ -49,6 +50,7 @@ export class Gateway {
       prefix,
       defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
     });
+    this.keys = createKeys(config.redis.keyPrefix);
     this.throttle = new SegmentThrottle({ segmentsPerSecond: config.smpp.segmentsPerSecond });
   }
 
@@ -63,7 +65,7 @@ export class Gateway {
 
   async start(): Promise<void> {
     const { config, log } = this.deps;
-    const keys = createKeys(config.redis.keyPrefix);
+    const keys = this.keys;
     const scripts = registerScripts(this.deps.intakeStoreRedis);
     const intake = createIntake({
       gateway: this.deps.name,
@@ -147,7 +149,7 @@ export class Gateway {
   }
 
   private async beat(): Promise<void> {
-    const key = createKeys(this.deps.config.redis.keyPrefix).bindHeartbeats();
+    const key = this.keys.bindHeartbeats();
     try {
       if (this.bound) await this.deps.intakeRedis.zadd(key, Date.now() + HEARTBEAT_TTL_MS, this.deps.name);
       else await this.deps.intakeRedis.zrem(key, this.deps.name);
@@ -161,7 +163,7 @@ export class Gateway {
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.mtWorker?.close();
     await Promise.all(this.sessions.map((s) => s.stop()));
-    await this.deps.intakeRedis.zrem(createKeys(this.deps.config.redis.keyPrefix).bindHeartbeats(), this.deps.name).catch(() => undefined);
+    await this.deps.intakeRedis.zrem(this.keys.bindHeartbeats(), this.deps.name).catch(() => undefined);
     await this.moQueue.close();
   }
 }

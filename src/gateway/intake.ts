@@ -12,7 +12,7 @@ import type { ScriptClient } from '../store/scripts';
 import type { Redis } from '../store/redis';
 import { concatKey } from '../store/keys';
 import { metrics } from '../metrics';
-import { maskMsisdn } from '../domain/msisdn';
+import { maskMsisdn, TON } from '../domain/msisdn';
 
 export interface IntakeOptions {
   gateway: string;
@@ -30,8 +30,6 @@ export interface IntakeOptions {
   enqueueTimeoutMs: number;
   log: Logger;
 }
-
-const TON_ALPHANUMERIC = 5;
 
 /** Answers one inbound deliver_sm/data_sm: a status to send back, after the work is durable. */
 export function createIntake(opts: IntakeOptions): (pdu: PDU) => Promise<number> {
@@ -76,7 +74,7 @@ export function createIntake(opts: IntakeOptions): (pdu: PDU) => Promise<number>
     const source = String(pdu.source_addr ?? '').trim();
     const sourceTon = Number(pdu.source_addr_ton ?? 0);
     if (!source) return refuse('empty_source', STATUS.ESME_RINVSRCADR);
-    if (sourceTon === TON_ALPHANUMERIC || !/^\+?[0-9]{1,20}$/.test(source)) return refuse('non_numeric_source', STATUS.ESME_RINVSRCADR);
+    if (sourceTon === TON.alphanumeric || !/^\+?[0-9]{1,20}$/.test(source)) return refuse('non_numeric_source', STATUS.ESME_RINVSRCADR);
     const dataCoding = Number(pdu.data_coding ?? 0);
     const destination = String(pdu.destination_addr ?? '');
 
@@ -121,7 +119,7 @@ export function createIntake(opts: IntakeOptions): (pdu: PDU) => Promise<number>
     const ussdKey = ussd ? `|ussd|${ussd.op}|${ussd.sessionInfo ?? ''}` : '';
     const dedupeId = smscMessageId
       ? `smsc-${sha1(smscMessageId)}`
-      : sha1(`${source}|${Number(pdu.source_addr_ton ?? 0)}|${destination}|${imsi ?? ''}|${decoded.text}${ussdKey}`);
+      : sha1(`${source}|${sourceTon}|${destination}|${imsi ?? ''}|${decoded.text}${ussdKey}`);
     const receivedAt = Date.now();
     const mo: MoMessage = {
       id: `${dedupeId.slice(0, 24)}-${receivedAt.toString(36)}`,

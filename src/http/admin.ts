@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -34,7 +34,8 @@ export function adminRouter(deps: AdminDeps): Router {
   const fmt = { currency: config.currency, minorDigits: config.minorDigits };
   const r = Router();
 
-  r.use(ADMIN_PATHS, bearerAuth(config.adminToken));
+  // The token is checked before any body is parsed: an unauthenticated caller cannot make us parse.
+  r.use(ADMIN_PATHS, bearerAuth(config.adminToken), express.json({ limit: config.http.bodyLimit, strict: true }));
 
   r.post('/v1/subscribers', async (req, res) => {
     const body = parseOr400(s.createSubscriber, req.body, 'body');

@@ -1,15 +1,12 @@
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { metrics } from '../metrics';
 
 export interface AppDeps extends ReadinessCheck {
   log: Logger;
-  bodyLimit: string;
   /** Extra routers (admin API) mounted after health and metrics. */
   routers?: express.Router[];
-  /** Checks that run before any body is parsed, so an unauthenticated caller cannot make us parse. */
-  guards?: Array<{ paths: string[]; handler: RequestHandler }>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -19,8 +16,7 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => metrics.httpRequests.inc({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  for (const g of deps.guards ?? []) app.use(g.paths, g.handler);
-  app.use(express.json({ limit: deps.bodyLimit, strict: true }));
+  // No global body parser: routers that take bodies parse them after their own checks (admin.ts).
   app.use(healthRoutes(deps));
   for (const r of deps.routers ?? []) app.use(r);
   app.use((_req, res) => {

@@ -91,7 +91,7 @@ export function createUssdProcessor(deps: UssdDeps): (mo: MoMessage, msisdn: str
       }
       const live = loaded.session && loaded.session.deadline > now ? loaded.session : null;
 
-      if (input.kind === 'dial' && !(await deps.store.lookup(msisdn, undefined, undefined)).isSubscriber) {
+      if (input.kind === 'dial' && !(await deps.store.isSubscriber(msisdn))) {
         await emit({ outcome: 'not_registered', screen: wire(final(notRegisteredText()), info.sessionNumber, 1) });
         return done('not_registered');
       }
@@ -171,8 +171,7 @@ export function createUssdProcessor(deps: UssdDeps): (mo: MoMessage, msisdn: str
       case 'pay':
         return { outcome: step.outcome, pay: { amountMinor: action.amountMinor, merchant: action.merchant, sessionInfo: sessionInfoHex({ sessionNumber, sequence: seq, end: true }) } };
       case 'balance': {
-        const loaded = await deps.store.loadView(msisdn, moId);
-        const screen = ussdBalanceScreen(toMoney(loaded?.view.balanceMinor ?? 0, deps.rules.currency, deps.rules.minorDigits));
+        const screen = ussdBalanceScreen(toMoney(await deps.store.balanceMinor(msisdn), deps.rules.currency, deps.rules.minorDigits));
         return { outcome: step.outcome, screen: wire(screen, sessionNumber, seq) };
       }
       case 'last_payments': {

@@ -8,8 +8,7 @@ import { redisDurabilityWarnings } from '../store/redis-checks';
 import { Gateway } from '../gateway/gateway';
 import { WorkerRole } from '../jobs/worker-role';
 import { createApp } from '../http/app';
-import { adminRouter, ADMIN_PATHS } from '../http/admin';
-import { bearerAuth } from '../http/auth';
+import { adminRouter } from '../http/admin';
 import { registerScripts } from '../store/scripts';
 
 export type Role = 'gateway' | 'worker' | 'api';
@@ -71,8 +70,6 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
       redis,
       keys,
       log: apiLog,
-      bodyLimit: config.http.bodyLimit,
-      guards: [{ paths: ADMIN_PATHS, handler: bearerAuth(config.adminToken) }],
       routers: [adminRouter({ redis, keys, scripts: registerScripts(redis), config, log: apiLog })],
     });
     const server = await new Promise<Server>((resolve, reject) => {

@@ -74,6 +74,10 @@ export class PaymentStore {
     };
   }
 
+  async isSubscriber(msisdn: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.subscriber(msisdn))) === 1;
+  }
+
   /** Balance alone (BAL): one field, not the whole snapshot. */
   async balanceMinor(main: string): Promise<number> {
     return Number((await this.redis.hget(this.keys.subscriber(main), 'balance')) ?? 0);
@@ -121,7 +125,7 @@ export class PaymentStore {
 
   /** Drops code pointers that still point at this main SIM (a pointer is never trusted alone). */
   async releaseCodes(codes: string[], main: string): Promise<void> {
-    for (const code of codes) await this.scripts.run('releaseCode', [this.keys.codeOwner(code)], [main]);
+    await Promise.all(codes.map((code) => this.scripts.run('releaseCode', [this.keys.codeOwner(code)], [main])));
   }
 
   async apply(main: string, moId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {

@@ -65,12 +65,10 @@ export class ReplyStore {
     const res = (await p.exec()) ?? [];
     for (const [err] of res) if (err) throw err;
     const orphans = (res[res.length - 1]?.[1] as Array<string | null>) ?? [];
-    for (const json of orphans) {
-      if (!json) continue;
-      const r = JSON.parse(json) as Receipt;
-      await this.scripts.run('applyReplyReceipt', [this.keys.reply(id)], [normaliseMessageId(r.smscMessageId), r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
-      await this.redis.del(...forms.map((n) => this.keys.orphanReceipt(n)));
-    }
+    const found = orphans.filter((json): json is string => json !== null);
+    if (!found.length) return;
+    for (const json of found) await this.applyTo(id, JSON.parse(json) as Receipt, now);
+    await this.redis.del(...forms.map((n) => this.keys.orphanReceipt(n)));
   }
 
   async markFailed(id: string, error: string, now: number): Promise<void> {
@@ -91,11 +89,15 @@ export class ReplyStore {
       // (applying a receipt twice changes nothing).
       const again = (await this.redis.mget(...forms.map((n) => this.keys.smscMessage(n)))).find((x) => x !== null);
       if (!again) return 'orphan';
-      await this.scripts.run('applyReplyReceipt', [this.keys.reply(again)], [normaliseMessageId(r.smscMessageId), r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
+      await this.applyTo(again, r, now);
       return 'applied';
     }
-    await this.scripts.run('applyReplyReceipt', [this.keys.reply(replyId)], [normaliseMessageId(r.smscMessageId), r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
+    await this.applyTo(replyId, r, now);
     return 'applied';
+  }
+
+  private async applyTo(replyId: string, r: Receipt, now: number): Promise<void> {
+    await this.scripts.run('applyReplyReceipt', [this.keys.reply(replyId)], [normaliseMessageId(r.smscMessageId), r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
   }
 
   async get(id: string): Promise<ReplyRecord | null> {

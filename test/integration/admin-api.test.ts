@@ -31,7 +31,7 @@ interface Running {
 }
 
 async function listen(config: Config, redis: Redis, keys: Keys, scripts: ScriptClient, log: pino.Logger): Promise<Running> {
-  const app = createApp({ redis, keys, log, bodyLimit: config.http.bodyLimit, routers: [adminRouter({ redis, keys, scripts, config, log })] });
+  const app = createApp({ redis, keys, log, routers: [adminRouter({ redis, keys, scripts, config, log })] });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
