@@ -189,12 +189,11 @@ describe('USSD channel end to end over SMPP', function () {
     const timedOut = await metric('simpair_ussd_sessions_ended_total', '{reason="timed_out"}');
     const { id } = await dial(main);
     await answer(id, '1');
-    await new Promise((r) => setTimeout(r, TIMEOUT_SECONDS * 1000 + 1500));
+    await waitFor('timed-out session counted', async () => (await metric('simpair_ussd_sessions_ended_total', '{reason="timed_out"}')) > timedOut, TIMEOUT_SECONDS * 1000 + 10_000);
     const late = await answer(id, '5');
     assert.equal(late.op, FINAL_OP);
     assert.equal(late.text, 'Session ended. Dial *778# to start again.');
     assert.equal((await session(id)).state, 'ended');
-    await waitFor('timed-out session counted', async () => (await metric('simpair_ussd_sessions_ended_total', '{reason="timed_out"}')) > timedOut);
     const open = await admin<{ payments: unknown[] }>('GET', `/v1/payments?msisdn=${main}`);
     assert.equal(open.body.payments.length, 0);
   });
@@ -207,6 +206,7 @@ describe('USSD channel end to end over SMPP', function () {
     const r = await http<{ statusName: string }>('POST', `${sys.sim.baseUrl}/ussd/sessions/${id}/abort`);
     assert.equal(r.body.statusName, 'ESME_ROK');
     await waitFor('abort counted', async () => (await metric('simpair_ussd_sessions_ended_total', '{reason="aborted"}')) > aborted);
+    await sys.repliesDrained();
     const s = await session(id);
     assert.equal(s.state, 'aborted');
     assert.equal(networkScreens(s).length, 2, 'no screen after the abort');
@@ -281,7 +281,7 @@ describe('USSD channel end to end over SMPP', function () {
       const done = await answer(id, 'SHOP42');
       const code = codeOf(done.text);
       assert.equal(await rerun(id, 'SHOP42'), 'ussd_pay');
-      await new Promise((r) => setTimeout(r, 300));
+      await sys.repliesDrained();
       assert.equal(networkScreens(await session(id)).length, 4, 'the same screen is not shown twice');
       const pending = await admin<{ payments: Array<{ state: string; channel: string }> }>('GET', `/v1/payments?msisdn=${main}`);
       assert.equal(pending.body.payments.length, 1, 'one payment request');

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { Queue } from 'bullmq';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
+import { QUEUE } from '../../src/queues';
 import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from './processes';
 
 // The whole system for an end-to-end test file: a private redis-server, the simulator process and
@@ -28,6 +30,8 @@ export interface System {
   metric(name: string, labels?: string): Promise<number>;
   /** A fresh subscriber (balance `amount`) with one bound device; numbers unique per system. */
   enrol(amount?: string): Promise<{ main: string; device: string }>;
+  /** Waits until no reply is waiting, running or scheduled for a retry (negative checks need it). */
+  repliesDrained(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +73,16 @@ export async function startSystem(opts: { env?: Record<string, string>; simEnv?:
       assert.equal((await system.admin('POST', '/v1/subscribers', { msisdn: main, balance: amount })).status, 201);
       assert.equal((await system.admin('POST', `/v1/subscribers/${main}/devices`, { msisdn: device })).status, 201);
       return { main, device };
+    },
+    async repliesDrained() {
+      const client = redis.client();
+      const mt = new Queue(QUEUE.mt, { connection: client, prefix: '{simpair}' });
+      try {
+        await waitFor('the reply queue drained', async () => Object.values(await mt.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).every((n) => n === 0));
+      } finally {
+        await mt.close();
+        client.disconnect();
+      }
     },
     async stop() {
       await app.stop();
