@@ -38,6 +38,10 @@ declare module 'smpp' {
     auto_enquire_link_period?: number;
     debug?: boolean;
     tls?: boolean;
+    /** TLS only (passed to tls.connect): node-smpp defaults rejectUnauthorized to false. */
+    rejectUnauthorized?: boolean;
+    ca?: string | Buffer | Array<string | Buffer>;
+    servername?: string;
     socket?: Socket;
   }
 

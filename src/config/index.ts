@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { configSchema, ENV_OVERRIDES, type Config } from './schema';
+import { resolveConnections } from './connections';
 
 export type { Config } from './schema';
+export { resolveConnections, describeConnection, type SmppConnectionConfig } from './connections';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -68,6 +70,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cfg = result.data;
   if (cfg.smpp.reconnectMaxMs < cfg.smpp.reconnectBaseMs) {
     throw new ConfigError(['smpp.reconnectMaxMs: must not be below smpp.reconnectBaseMs']);
+  }
+  try {
+    resolveConnections(cfg);
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
   }
   return cfg;
 }

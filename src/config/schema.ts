@@ -6,6 +6,50 @@ import { z } from 'zod';
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 const decimalAmount = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount such as "5000.00"');
+const smppUrl = /^smpps?:\/\/[^:/,\s]+:\d+\/?$/;
+const messageIdFormat = z.enum(['hex', 'decimal', 'string']);
+
+/**
+ * What one SMSC connection may say for itself; anything left out comes from the `smpp` defaults.
+ * A carrier hands out two to four binds and an operator may connect to several carriers, so every
+ * carrier-specific habit (credentials, bind mode, coding, id format, IMSI TLV) is per connection.
+ */
+export const connectionSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 letters, digits, _ . -'),
+    url: z.string().regex(smppUrl, 'must look like smpp://host:port or smpps://host:port'),
+    systemId: z.string().min(1).max(15, 'SMPP 3.4 system_id is at most 15 characters'),
+    password: z.string().max(8, 'SMPP 3.4 password is at most 8 characters'),
+    systemType: z.string().max(12),
+    bindMode: z.enum(['transceiver', 'receiver+transmitter']),
+    window: z.number().int().min(1).max(1000),
+    segmentsPerSecond: z.number().positive(),
+    addrTon: z.number().int().min(0).max(6),
+    addrNpi: z.number().int().min(0).max(18),
+    addressRange: z.string().max(40),
+    /** The sender of our submit_sm: the service number, or an alphanumeric name with sourceTon 5. */
+    sourceAddr: z.string().min(1).max(20).nullable(),
+    sourceTon: z.number().int().min(0).max(6),
+    sourceNpi: z.number().int().min(0).max(18),
+    /** Destination prefixes (E.164 digits) this connection carries MT for; empty = any. */
+    routes: z.array(z.string().regex(/^[0-9]{1,15}$/, 'must be digits')),
+    /** What data_coding 0 ("SMSC default alphabet", SMPP 3.4 §5.2.19) means on this SMSC. */
+    defaultAlphabet: z.enum(['gsm7', 'latin1']),
+    /** How this SMSC writes message ids in submit_sm_resp (and receipted_message_id, §5.3.2.12). */
+    messageIdFormat,
+    /** How it writes the id in the receipt text (Appendix B is vendor-specific). */
+    receiptTextIdFormat: messageIdFormat,
+    imsiTlvTag: z.number().int().min(0x1400).max(0x3fff).nullable(),
+    imsiEncoding: z.enum(['ascii', 'tbcd']),
+    messageIdTlvTag: z.number().int().min(0x0001).max(0xffff).nullable(),
+    tlsCaFile: z.string().min(1).nullable(),
+    /** Connections that share one message-id space (binds of one SMSC account); default system id + host. */
+    idScope: z.string().min(1).max(64).nullable(),
+    validityPeriod: z.enum(['relative', 'absolute', 'none']),
+    registeredDelivery: z.boolean(),
+  })
+  .partial()
+  .extend({ url: z.string().regex(smppUrl, 'must look like smpp://host:port or smpps://host:port') });
 
 export const configSchema = z.object({
   serviceNumber: z.string().regex(/^[0-9]{3,15}$/, 'must be 3 to 15 digits'),
@@ -26,7 +70,13 @@ export const configSchema = z.object({
     keyPrefix: z.string().min(1),
   }),
   smpp: z.object({
-    url: z.string().regex(/^smpps?:\/\/[^:/]+:\d+\/?$/, 'must look like smpp://host:port').nullable(),
+    /** One SMSC URL, or several separated by commas (each a connection with the settings below). */
+    url: z
+      .string()
+      .refine((v) => v.split(',').every((u) => smppUrl.test(u.trim())), 'must look like smpp://host:port (several separated by commas; smpps:// for TLS)')
+      .nullable(),
+    /** Connections described one by one (they replace `url` when given). */
+    connections: z.array(connectionSchema),
     systemId: z.string().min(1).max(15, 'SMPP 3.4 system_id is at most 15 characters'),
     password: z.string().max(8, 'SMPP 3.4 password is at most 8 characters'),
     systemType: z.string().max(12),
@@ -40,7 +90,26 @@ export const configSchema = z.object({
     reconnectBaseMs: positiveInt,
     reconnectMaxMs: positiveInt,
     imsiTlvTag: z.number().int().min(0x1400).max(0x3fff).nullable(),
+    imsiEncoding: z.enum(['ascii', 'tbcd']),
     messageIdTlvTag: z.number().int().min(0x0001).max(0xffff).nullable(),
+    addrTon: z.number().int().min(0).max(6),
+    addrNpi: z.number().int().min(0).max(18),
+    addressRange: z.string().max(40),
+    sourceAddr: z.string().min(1).max(20).nullable(),
+    defaultAlphabet: z.enum(['gsm7', 'latin1']),
+    messageIdFormat,
+    receiptTextIdFormat: messageIdFormat,
+    /** CA bundle (PEM) that smpps:// certificates must chain to; null = the system's CAs. */
+    tlsCaFile: z.string().min(1).nullable(),
+    validityPeriod: z.enum(['relative', 'absolute', 'none']),
+    /** A link must stay bound this long before the reconnect back-off starts again from its base. */
+    stableAfterMs: positiveInt,
+    /** Retry interval after a bind refused for its credentials (carriers bar accounts that hammer). */
+    credentialRetryMs: positiveInt,
+    /** How long a submit_sm_resp that missed responseTimeoutMs is still awaited before a resend. */
+    lateResponseGraceMs: z.number().int().min(0),
+    /** How long a reply waits for a transmitting bind before its job is retried (it stays queued). */
+    linkWaitMs: positiveInt,
     reassemblyTtlMs: positiveInt,
     maxMessageOctets: positiveInt,
     sourceTon: z.number().int().min(0).max(6),
@@ -51,7 +120,26 @@ export const configSchema = z.object({
     mtConcurrency: positiveInt,
     mtMaxAttempts: positiveInt,
   }),
-  mo: z.object({ dedupeWindowSeconds: positiveInt, repliesPerMsisdnPerMinute: positiveInt }),
+  mo: z.object({
+    /**
+     * How long after a first copy a repeat can still be its redelivery; within it a repeat is one only
+     * with evidence (see README "message identity"), otherwise it is a new message.
+     */
+    dedupeWindowSeconds: positiveInt,
+    /** How long the SMSC waits for our deliver_sm_resp before it redelivers (an answer later is "late"). */
+    smscResponseTimeoutMs: positiveInt,
+    /** How long an SMSC message id (smpp.messageIdTlvTag) is remembered. */
+    messageIdRetentionSeconds: positiveInt,
+    repliesPerMsisdnPerMinute: positiveInt,
+  }),
+  replies: z.object({
+    /**
+     * Reply kind → seconds a reply may wait for a link before it is failed (and validity_period on
+     * submit_sm). `default` for kinds not listed; kinds tied to the payment window (the code, the
+     * device's "waiting") default to the window, USSD screens to the session timeout.
+     */
+    deadlineSeconds: z.record(z.string(), positiveInt).refine((r) => typeof r.default === 'number', 'must have a default'),
+  }),
   payments: z.object({
     windowSeconds: z.number().int().min(2).max(3600),
     strict: z.boolean(),
@@ -117,6 +205,14 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'SMPP_RECONNECT_BASE_MS', path: 'smpp.reconnectBaseMs', parse: asInt },
   { env: 'SMPP_SEGMENTS_PER_SECOND', path: 'smpp.segmentsPerSecond', parse: asInt },
   { env: 'SMPP_BIND_MODE', path: 'smpp.bindMode', parse: asString },
+  { env: 'SMPP_TLS_CA', path: 'smpp.tlsCaFile', parse: asString },
+  { env: 'SMPP_STABLE_AFTER_MS', path: 'smpp.stableAfterMs', parse: asInt },
+  { env: 'SMPP_CREDENTIAL_RETRY_MS', path: 'smpp.credentialRetryMs', parse: asInt },
+  { env: 'SMPP_MESSAGE_ID_TLV_TAG', path: 'smpp.messageIdTlvTag', parse: asInt },
+  { env: 'SMPP_REASSEMBLY_TTL_MS', path: 'smpp.reassemblyTtlMs', parse: asInt },
+  { env: 'SMPP_LINK_WAIT_MS', path: 'smpp.linkWaitMs', parse: asInt },
+  { env: 'SMPP_LATE_RESPONSE_GRACE_MS', path: 'smpp.lateResponseGraceMs', parse: asInt },
+  { env: 'MO_SMSC_RESPONSE_TIMEOUT_MS', path: 'mo.smscResponseTimeoutMs', parse: asInt },
   { env: 'MO_DEDUPE_WINDOW_SECONDS', path: 'mo.dedupeWindowSeconds', parse: asInt },
   { env: 'REPLIES_PER_MSISDN_PER_MINUTE', path: 'mo.repliesPerMsisdnPerMinute', parse: asInt },
   { env: 'EMBEDDED_DATA_DIR', path: 'embedded.dataDir', parse: asString },

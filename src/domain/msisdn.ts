@@ -59,15 +59,20 @@ function nationalToInternational(digits: string, countryCode: string): string {
   return countryCode + digits.replace(/^0/, '');
 }
 
-/** Some SMSCs put the IMSI in source_addr, marked TON 4 or NPI 6 (E.212); that is not an MSISDN. */
-export function isImsiAddress(ton: number, npi: number): boolean {
-  return ton === TON.subscriber || npi === NPI_LAND_MOBILE;
+/**
+ * Some SMSCs put the IMSI in source_addr, marked NPI 6 (E.212 land mobile); that is not an MSISDN.
+ * TON 4 alone is not such a mark: SMPP 3.4 §5.2.5 defines it as "subscriber number" (a number
+ * without its national destination code, here read like a national one).
+ */
+export function isImsiAddress(_ton: number, npi: number): boolean {
+  return npi === NPI_LAND_MOBILE;
 }
 
 /**
  * The sender identity from a deliver_sm source_addr. TON 1 international, TON 2 national, TON 0 by
  * heuristic (leading "+", or starts with the calling code and has ≥ 11 digits → international),
- * TON 5 alphanumeric senders cannot pay, IMSI-style addresses are reported separately so the caller can
+ * TON 4 subscriber number like national, TON 5 alphanumeric senders cannot pay, IMSI-style addresses
+ * (NPI 6) are reported separately so the caller can
  * use them as the IMSI (DESIGN §2). Other TONs (network-specific, abbreviated) are invalid.
  */
 export function identityFromSmppAddress(addr: string, ton: number, npi: number, countryCode: string): SmppIdentity {
@@ -79,7 +84,7 @@ export function identityFromSmppAddress(addr: string, ton: number, npi: number, 
   if (/[A-Za-z]/.test(compact)) return { ok: false, reason: ton === TON.unknown ? 'alphanumeric' : 'invalid' };
   let msisdn: string | null = null;
   if (ton === TON.international) msisdn = normaliseMsisdn(`+${compact.replace(/^(\+|00)/, '')}`, countryCode);
-  else if (ton === TON.national) msisdn = normaliseNational(compact, countryCode);
+  else if (ton === TON.national || ton === TON.subscriber) msisdn = normaliseNational(compact, countryCode);
   else if (ton === TON.unknown) {
     const looksInternational =
       compact.startsWith('+') || compact.startsWith('00') || (compact.startsWith(countryCode) && compact.length >= 11);

@@ -1,29 +1,33 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
-import { EsmeSession, type BindCommand } from '../smpp/esme-session';
-import { SegmentThrottle } from '../smpp/throttle';
+import { resolveConnections, type Config } from '../config';
 import { QUEUE, type MoMessage, type MtJob } from '../queues';
 import { createKeys, type Keys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { ReplyStore } from '../store/replies';
+import { MoIdentityStore } from '../store/mo-identity';
+import { ReassemblyStore } from '../store/reassembly';
 import type { Redis } from '../store/redis';
-import { createIntake } from './intake';
-import { createSender } from './sender';
 import { metrics } from '../metrics';
+import { chooseConnection, SmscConnection, type ConnectionStatus } from './connection';
+import { createIntake } from './intake';
+import { createReceiptIntake } from './receipt-intake';
+import { createSender } from './sender';
+import { GatewayStatusBoard } from './status-board';
 
-const HEARTBEAT_MS = 2000;
-const HEARTBEAT_TTL_MS = 6000;
+const HEARTBEAT_MS = 1000;
+const REASSEMBLY_SWEEP_MS = 2000;
+/** How many senders' last connection a gateway remembers for routing their replies. */
+const VIA_MEMORY = 100_000;
 
 export interface GatewayDeps {
   config: Config;
   name: string;
-  smppUrl: string;
   /** Fail-fast connection: intake answers ESME_RX_T_APPN instead of waiting out an outage. */
   intakeRedis: Redis;
   /** Blocking connection for the MT worker (maxRetriesPerRequest: null). */
   workerRedis: Redis;
-  /** Fail-fast, auto-pipelined: the intake's store commands (receipts, concatenated parts). */
+  /** Fail-fast, auto-pipelined: the intake's store commands (identity, receipts, parts). */
   intakeStoreRedis: Redis;
   /** Blocking, auto-pipelined: the sender's reply records. */
   mtStoreRedis: Redis;
@@ -31,96 +35,84 @@ export interface GatewayDeps {
 }
 
 /**
- * The gateway role: SMPP session(s) to the SMSC, deliver_sm → durable enqueue → deliver_sm_resp,
- * queued replies → submit_sm, and a bind heartbeat in Redis that /readyz of any process reads.
+ * The gateway role: one or more SMSC connections (each one transceiver, or a receiver and a
+ * transmitter), deliver_sm → durable enqueue → deliver_sm_resp, queued replies → submit_sm over a
+ * connection that can carry them, and a status board in Redis that /readyz of any process reads.
  */
 export class Gateway {
-  readonly sessions: EsmeSession[] = [];
+  readonly connections: SmscConnection[] = [];
   private readonly moQueue: Queue<MoMessage>;
   private mtWorker: Worker<MtJob> | null = null;
-  private heartbeat: NodeJS.Timeout | null = null;
-  private readonly throttle: SegmentThrottle;
+  private timers: NodeJS.Timeout[] = [];
   private readonly keys: Keys;
+  private readonly board: GatewayStatusBoard;
+  private readonly via = new Map<string, string>();
+  private bindWaiters: Array<() => void> = [];
 
   constructor(private readonly deps: GatewayDeps) {
     const { config } = deps;
-    const prefix = config.redis.queuePrefix;
     this.moQueue = new Queue<MoMessage>(QUEUE.mo, {
       connection: deps.intakeRedis,
-      prefix,
+      prefix: config.redis.queuePrefix,
       defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
     });
     this.keys = createKeys(config.redis.keyPrefix);
-    this.throttle = new SegmentThrottle({ segmentsPerSecond: config.smpp.segmentsPerSecond });
+    this.board = new GatewayStatusBoard(deps.intakeRedis, this.keys, deps.name, () => this.connections.map((c) => c.status()));
   }
 
-  /** The session that carries submit_sm: the transceiver, or the transmitter of a pair. */
-  private transmitter(): EsmeSession | null {
-    return this.sessions.find((s) => s.bound && s.name.endsWith(':tx')) ?? this.sessions.find((s) => s.bound && s.name.endsWith(':trx')) ?? null;
+  /** Every session of every connection. */
+  get sessions() {
+    return this.connections.flatMap((c) => c.sessions);
   }
 
   get bound(): boolean {
     return this.sessions.some((s) => s.bound);
   }
 
+  status(): ConnectionStatus[] {
+    return this.connections.map((c) => c.status());
+  }
+
   async start(): Promise<void> {
     const { config, log } = this.deps;
     const keys = this.keys;
     const scripts = registerScripts(this.deps.intakeStoreRedis);
+    const reassembly = new ReassemblyStore(this.deps.intakeStoreRedis, keys, config.redis.keyPrefix, scripts, config.smpp.reassemblyTtlMs);
     const intake = createIntake({
       gateway: this.deps.name,
       moQueue: this.moQueue,
-      replies: new ReplyStore(this.deps.intakeStoreRedis, keys, scripts),
-      scripts,
-      redis: this.deps.intakeStoreRedis,
-      keyPrefix: config.redis.keyPrefix,
-      dedupeWindowMs: config.mo.dedupeWindowSeconds * 1000,
-      reassemblyTtlMs: config.smpp.reassemblyTtlMs,
+      receipts: createReceiptIntake({ replies: new ReplyStore(this.deps.intakeStoreRedis, keys, scripts), log }),
+      identities: new MoIdentityStore(scripts),
+      reassembly,
+      keys,
+      windowMs: config.mo.dedupeWindowSeconds * 1000,
+      smscResponseTimeoutMs: config.mo.smscResponseTimeoutMs,
+      messageIdRetentionMs: config.mo.messageIdRetentionSeconds * 1000,
       maxMessageOctets: config.smpp.maxMessageOctets,
-      imsiTlvTag: config.smpp.imsiTlvTag,
-      messageIdTlvTag: config.smpp.messageIdTlvTag,
       enqueueTimeoutMs: 3000,
+      linkAlive: (id) => this.linkAlive(id),
+      rememberVia: (source, connection) => this.rememberVia(source, connection),
       log,
     });
-    const binds: Array<[string, BindCommand]> =
-      config.smpp.bindMode === 'transceiver'
-        ? [[`${this.deps.name}:trx`, 'bind_transceiver']]
-        : [[`${this.deps.name}:rx`, 'bind_receiver'], [`${this.deps.name}:tx`, 'bind_transmitter']];
-    for (const [name, bind] of binds) {
-      const s = new EsmeSession({
-        name,
-        url: this.deps.smppUrl,
-        systemId: config.smpp.systemId,
-        password: config.smpp.password,
-        systemType: config.smpp.systemType,
-        bind,
-        enquireLinkMs: config.smpp.enquireLinkMs,
-        enquireLinkTimeoutMs: config.smpp.enquireLinkTimeoutMs,
-        responseTimeoutMs: config.smpp.responseTimeoutMs,
-        connectTimeoutMs: config.smpp.connectTimeoutMs,
-        window: config.smpp.window,
-        reconnectBaseMs: config.smpp.reconnectBaseMs,
-        reconnectMaxMs: config.smpp.reconnectMaxMs,
-        log,
-        onDeliver: bind === 'bind_transmitter' ? undefined : intake,
-      });
-      s.on('bound', () => this.onBindChange());
-      s.on('unbound', () => this.onBindChange());
-      this.sessions.push(s);
+    for (const c of resolveConnections(config)) {
+      const conn = new SmscConnection(c, this.deps.name, config.smpp, intake, (reason) => metrics.pduRefused.inc({ reason }), log);
+      for (const s of conn.sessions) {
+        s.on('state', (state) => {
+          if (state === 'refused') metrics.bindRefused.inc({ connection: c.name, status: s.status().refused?.status ?? 'unknown' });
+          this.onBindChange();
+        });
+      }
+      this.connections.push(conn);
     }
 
     const replies = new ReplyStore(this.deps.mtStoreRedis, keys, registerScripts(this.deps.mtStoreRedis));
     this.mtWorker = new Worker<MtJob>(
       QUEUE.mt,
       createSender({
-        session: () => this.transmitter(),
-        throttle: this.throttle,
+        route: (mt) => chooseConnection(this.connections, mt.to, this.via.get(mt.to)),
+        waitForBind: (ms) => this.waitForBind(ms),
+        linkWaitMs: config.smpp.linkWaitMs,
         replies,
-        serviceNumber: config.serviceNumber,
-        sourceTon: config.smpp.sourceTon,
-        sourceNpi: config.smpp.sourceNpi,
-        destTon: config.smpp.destTon,
-        destNpi: config.smpp.destNpi,
         registeredDelivery: config.smpp.registeredDelivery,
         partAttempts: 20,
         log,
@@ -133,37 +125,72 @@ export class Gateway {
         lockDuration: config.worker.lockDurationMs,
         stalledInterval: config.worker.stalledIntervalMs,
         maxStalledCount: 5,
+        // Replies wait for a link until their own deadline (the sender fails them then), so the
+        // retries of a job are spaced but not capped by a short exponential series.
+        settings: { backoffStrategy: (attemptsMade: number) => Math.min(30_000, 500 * 2 ** Math.min(attemptsMade, 10)) },
       },
     );
     this.mtWorker.on('error', (err) => log.warn({ err: err.message }, 'mt worker error'));
-    this.mtWorker.on('failed', (job, err) => log.warn({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'reply attempt failed'));
+    this.mtWorker.on('failed', (job, err) => log.debug({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'reply attempt failed'));
 
-    for (const s of this.sessions) s.start();
+    for (const c of this.connections) c.start();
     void this.mtWorker.run();
-    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.timers.push(setInterval(() => void this.board.publish(), HEARTBEAT_MS));
+    this.timers.push(
+      setInterval(() => {
+        reassembly
+          .sweepExpired(Date.now())
+          .then((expired) => {
+            for (const parts of expired) {
+              metrics.concatExpired.inc();
+              log.warn({ partsReceived: parts }, 'concatenated MO incomplete after smpp.reassemblyTtlMs: given up');
+            }
+          })
+          .catch(() => undefined);
+      }, REASSEMBLY_SWEEP_MS),
+    );
+  }
+
+  private linkAlive(id: string): boolean {
+    for (const s of this.sessions) if (s.status().link?.id === id) return true;
+    return this.board.remoteLinkAlive(id);
+  }
+
+  private rememberVia(source: string, connection: string): void {
+    const key = source.replace(/^\+/, '');
+    if (this.via.get(key) === connection) return;
+    this.via.delete(key);
+    this.via.set(key, connection);
+    if (this.via.size > VIA_MEMORY) this.via.delete(this.via.keys().next().value as string);
+  }
+
+  private waitForBind(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.bindWaiters = this.bindWaiters.filter((w) => w !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.bindWaiters.push(done);
+    });
   }
 
   private onBindChange(): void {
     metrics.bindsUp.set(this.sessions.filter((s) => s.bound).length);
-    void this.beat();
-  }
-
-  private async beat(): Promise<void> {
-    const key = this.keys.bindHeartbeats();
-    try {
-      if (this.bound) await this.deps.intakeRedis.zadd(key, Date.now() + HEARTBEAT_TTL_MS, this.deps.name);
-      else await this.deps.intakeRedis.zrem(key, this.deps.name);
-    } catch {
-      // Redis down: readiness reports that on its own.
-    }
+    for (const c of this.connections) metrics.connectionUp.set({ connection: c.name }, c.transmitter() ? 1 : c.sessions.some((s) => s.bound) ? 0.5 : 0);
+    const waiters = this.bindWaiters;
+    this.bindWaiters = [];
+    for (const w of waiters) w();
+    void this.board.publish();
   }
 
   /** Graceful: stop taking replies, let in-flight submits finish, answer in-flight MOs, unbind. */
   async stop(): Promise<void> {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const t of this.timers) clearInterval(t);
     await this.mtWorker?.close();
-    await Promise.all(this.sessions.map((s) => s.stop()));
-    await this.deps.intakeRedis.zrem(this.keys.bindHeartbeats(), this.deps.name).catch(() => undefined);
+    await Promise.all(this.connections.map((c) => c.stop()));
+    await this.board.withdraw();
     await this.moQueue.close();
   }
 }

@@ -1,48 +1,66 @@
 import { randomInt } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { EsmeSession } from '../smpp/esme-session';
-import { SmppRequestError } from '../smpp/esme-session';
+import { SmppRequestError, SmppTimeoutError, type EsmeSession } from '../smpp/esme-session';
+import type { smpp } from '../smpp/library';
 import { isTemporary, statusName } from '../smpp/status';
 import { splitForSubmit, type SubmitSplit } from '../smpp/split';
 import { chooseDataCoding, encodeText } from '../smpp/text';
-import type { SegmentThrottle } from '../smpp/throttle';
+import { validityPeriod } from '../smpp/validity';
 import type { MtJob, MtMessage } from '../queues';
 import type { ReplyStore } from '../store/replies';
 import { metrics } from '../metrics';
+import type { SmscConnection } from './connection';
+import { smscIdOf } from './receipt-intake';
 
 export interface SenderOptions {
-  session: () => EsmeSession | null;
-  throttle: SegmentThrottle;
+  /** The connection for a reply (see chooseConnection), or null when none can transmit now. */
+  route: (mt: MtMessage) => SmscConnection | null;
+  /** Resolves when some session binds, or after ms (whichever is first). */
+  waitForBind: (ms: number) => Promise<void>;
+  /** How long one attempt waits for a transmitting bind before the job is retried later. */
+  linkWaitMs: number;
   replies: ReplyStore;
-  serviceNumber: string;
-  sourceTon: number;
-  sourceNpi: number;
-  destTon: number;
-  destNpi: number;
   registeredDelivery: boolean;
   /** Attempts of one part on temporary SMSC statuses before the job itself is retried. */
   partAttempts: number;
   log: Logger;
 }
 
+export class NoLinkError extends Error {
+  constructor() {
+    super('no transmitting SMPP bind is up; the reply stays queued until one is, or until its deadline');
+    this.name = 'NoLinkError';
+  }
+}
+
 /**
- * Sends the replies of one job in order, each as submit_sm segments through the window and the
- * segment throttle. A job that ran before (a retry, or recovered from a gateway that died) looks at
- * each reply's record first and skips what the SMSC already accepted; for multi-part messages the
- * accepted parts are written to the job after each part. A crash between the SMSC's answer and that
- * record can still repeat one part (replies are at least once, DESIGN §5).
+ * Sends the replies of one job in order, each as submit_sm segments through a connection's window
+ * and segment throttle. Replies wait for a link until their own deadline (then they are failed as
+ * expired and counted), not for a fixed number of attempts. A job that ran before (a retry, or
+ * recovered from a gateway that died) looks at each reply's record first and skips the parts the
+ * SMSC already accepted, including those whose submit_sm_resp came after our timeout; a crash
+ * between the SMSC's answer and that record can still repeat one part (replies are at least once).
  */
 export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<void> {
   return async (job) => {
     const ranBefore = job.attemptsMade > 0 || job.stalledCounter > 0;
     for (const mt of job.data.messages) {
+      let accepted = new Set<number>();
       if (ranBefore) {
-        const record = await opts.replies.get(mt.id);
-        if (record && record.state !== 'queued' && record.parts > 0 && record.smscIds.length >= record.parts) continue;
+        const record = await opts.replies.acceptedParts(mt.id);
+        if (record.state === 'failed' || record.state === 'delivered') continue;
+        if (record.parts > 0 && record.accepted.size >= record.parts) continue;
+        accepted = record.accepted;
+      }
+      if (mt.deadline !== undefined && Date.now() > mt.deadline) {
+        metrics.mtExpired.inc({ kind: mt.kind });
+        await opts.replies.markFailed(mt.id, 'expired', Date.now());
+        opts.log.warn({ reply: mt.id, kind: mt.kind }, 'reply expired before a link could carry it');
+        continue;
       }
       try {
-        await sendMessage(job, mt);
+        await sendMessage(job, mt, accepted);
       } catch (err) {
         // Refused for good (recorded as failed): the other replies of the step still go out.
         if (err instanceof UnrecoverableError) continue;
@@ -51,63 +69,80 @@ export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<
     }
   };
 
-  async function sendMessage(job: Job<MtJob>, mt: MtMessage): Promise<void> {
+  async function sendMessage(job: Job<MtJob>, mt: MtMessage, accepted: Set<number>): Promise<void> {
     const progress = job.data.progress?.[mt.id];
     const ref = progress?.ref ?? randomInt(0, 256);
     const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text) : splitForSubmit(mt.text, { ref });
-    const sent = [...(progress?.sent ?? [])];
-    const saveProgress = async (): Promise<void> => {
-      // Progress matters only when a retry could resend earlier parts of the same message.
-      if (segments.length > 1) await job.updateData({ ...job.data, progress: { ...job.data.progress, [mt.id]: { ref, sent } } });
-    };
-    if (!progress) await saveProgress();
-    for (let i = sent.length; i < segments.length; i++) {
-      const messageId = await submitPart(mt, segments[i], dataCoding, udhi);
-      sent.push(messageId);
-      await opts.replies.recordPart(mt.id, messageId, i + 1, segments.length, Date.now());
-      await saveProgress();
+    // Progress (the UDH reference) matters only when a retry could resend some parts of a message.
+    if (!progress && segments.length > 1) await job.updateData({ ...job.data, progress: { ...job.data.progress, [mt.id]: { ref, sent: [] } } });
+    for (let i = 0; i < segments.length; i++) {
+      if (accepted.has(i + 1)) continue;
+      await submitPart(mt, segments[i], dataCoding, udhi, i + 1, segments.length);
     }
   }
 
-  async function submitPart(mt: MtMessage, segment: Buffer, dataCoding: number, udhi: boolean): Promise<string> {
+  async function connectionFor(mt: MtMessage): Promise<{ conn: SmscConnection; session: EsmeSession }> {
+    const until = Date.now() + opts.linkWaitMs;
+    for (;;) {
+      const conn = opts.route(mt);
+      const session = conn?.transmitter();
+      if (conn && session) return { conn, session };
+      const left = until - Date.now();
+      if (left <= 0 || (mt.deadline !== undefined && Date.now() > mt.deadline)) throw new NoLinkError();
+      await opts.waitForBind(Math.min(left, 500));
+    }
+  }
+
+  async function submitPart(mt: MtMessage, segment: Buffer, dataCoding: number, udhi: boolean, part: number, total: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      await opts.throttle.waitTurn(1);
-      const session = opts.session();
-      if (!session || !session.bound) throw new Error('no SMPP bind is up; the reply will be retried');
+      const { conn, session } = await connectionFor(mt);
+      await conn.throttle.waitTurn(1);
+      const c = conn.config;
+      const fields: smpp.PDUFields = {
+        service_type: mt.ussd ? 'USSD' : '',
+        source_addr_ton: c.sourceTon,
+        source_addr_npi: c.sourceNpi,
+        source_addr: c.sourceAddr,
+        dest_addr_ton: c.destTon,
+        dest_addr_npi: c.destNpi,
+        destination_addr: mt.to,
+        esm_class: udhi ? 0x40 : 0x00,
+        // A USSD screen has no delivery receipt: the session itself is the feedback.
+        registered_delivery: c.registeredDelivery && !mt.ussd ? 0x01 : 0x00,
+        // A code the SMSC delivers hours late is worse than none (README "Replies").
+        validity_period: mt.deadline !== undefined ? validityPeriod(mt.deadline, Date.now(), c.validityPeriod) : '',
+        data_coding: dataCoding,
+        short_message: segment,
+        ...(mt.ussd ? { ussd_service_op: mt.ussd.op, ...(mt.ussd.sessionInfo ? { its_session_info: Buffer.from(mt.ussd.sessionInfo, 'hex') } : {}) } : {}),
+      };
+      let resp: smpp.PDU;
       try {
-        const resp = await session.request('submit_sm', {
-          service_type: mt.ussd ? 'USSD' : '',
-          source_addr_ton: opts.sourceTon,
-          source_addr_npi: opts.sourceNpi,
-          source_addr: opts.serviceNumber,
-          dest_addr_ton: opts.destTon,
-          dest_addr_npi: opts.destNpi,
-          destination_addr: mt.to,
-          esm_class: udhi ? 0x40 : 0x00,
-          // A USSD screen has no delivery receipt: the session itself is the feedback.
-          registered_delivery: opts.registeredDelivery && !mt.ussd ? 0x01 : 0x00,
-          data_coding: dataCoding,
-          short_message: segment,
-          ...(mt.ussd ? { ussd_service_op: mt.ussd.op, ...(mt.ussd.sessionInfo ? { its_session_info: Buffer.from(mt.ussd.sessionInfo, 'hex') } : {}) } : {}),
-        });
-        opts.throttle.onSuccess();
-        metrics.mtSubmitted.inc();
-        return String(resp.message_id ?? '');
+        resp = await session.request('submit_sm', fields);
       } catch (err) {
-        if (err instanceof SmppRequestError) {
-          if (isTemporary(err.status)) {
+        const late = err instanceof SmppTimeoutError ? await err.late : null;
+        if (late && late.command_status === 0 && late.command !== 'generic_nack') {
+          // The SMSC accepted it after all: record it, do not send the SMS a second time.
+          metrics.mtLateResponses.inc();
+          resp = late;
+        } else {
+          const status = late ? late.command_status : err instanceof SmppRequestError ? err.status : null;
+          if (status === null) throw err; // timeout without an answer, or the link went: the job is retried
+          if (isTemporary(status)) {
             metrics.mtThrottled.inc();
-            opts.throttle.onThrottled(Date.now());
+            conn.throttle.onThrottled(Date.now());
             if (attempt < opts.partAttempts) continue;
-            throw err; // let BullMQ retry the job later with its own back-off
+            throw new SmppRequestError('submit_sm', status); // BullMQ retries the job later
           }
-          metrics.mtFailed.inc({ reason: statusName(err.status) });
-          await opts.replies.markFailed(mt.id, statusName(err.status), Date.now());
-          opts.log.warn({ reply: mt.id, status: statusName(err.status) }, 'reply refused permanently by the SMSC');
-          throw new UnrecoverableError(`submit_sm refused: ${statusName(err.status)}`);
+          metrics.mtFailed.inc({ reason: statusName(status) });
+          await opts.replies.markFailed(mt.id, statusName(status), Date.now());
+          opts.log.warn({ reply: mt.id, status: statusName(status), connection: c.name }, 'reply refused permanently by the SMSC');
+          throw new UnrecoverableError(`submit_sm refused: ${statusName(status)}`);
         }
-        throw err;
       }
+      conn.throttle.onSuccess();
+      metrics.mtSubmitted.inc();
+      await opts.replies.recordPart(mt.id, smscIdOf(String(resp.message_id ?? ''), c.messageIdFormat, c), part, total, Date.now());
+      return;
     }
   }
 }

@@ -23,6 +23,8 @@ export class Outbox {
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly perMinute: number,
+    /** Kind → how long its reply may wait for a link, ms (reply-deadlines.ts). */
+    private readonly deadlineMs: (kind: string) => number,
   ) {}
 
   async send(correlationId: string, list: Reply[], opts: { rateLimited: boolean; now: number }): Promise<number> {
@@ -34,7 +36,7 @@ export class Outbox {
         continue;
       }
       const id = `${correlationId}.${i}`;
-      messages.push({ id, to: r.to, text: r.text, kind: r.kind, correlationId, createdAt: opts.now });
+      messages.push({ id, to: r.to, text: r.text, kind: r.kind, correlationId, createdAt: opts.now, deadline: opts.now + this.deadlineMs(r.kind) });
     }
     if (!messages.length) return 0;
     // Reply records first (one transaction), then one job for the step: the sender may only ever

@@ -24,13 +24,15 @@ export class UssdScreens {
   constructor(
     private readonly mtQueue: Queue<MtJob>,
     private readonly replies: ReplyStore,
+    /** A screen is worthless once the network has ended the session. */
+    private readonly deadlineMs: number,
   ) {}
 
   async send(s: UssdScreenMt, now: number): Promise<void> {
     await this.replies.markQueued([{ id: s.id, to: s.to, kind: s.kind }], now);
     await this.mtQueue.add(
       'mt',
-      { messages: [{ id: s.id, to: s.to, text: s.text, kind: s.kind, correlationId: s.id, ussd: { op: s.op, sessionInfo: s.sessionInfo }, createdAt: now }] },
+      { messages: [{ id: s.id, to: s.to, text: s.text, kind: s.kind, correlationId: s.id, ussd: { op: s.op, sessionInfo: s.sessionInfo }, createdAt: now, deadline: now + this.deadlineMs }] },
       { jobId: s.id, lifo: true },
     );
   }

@@ -12,6 +12,7 @@ import { registerScripts } from '../store/scripts';
 import { ReplyStore } from '../store/replies';
 import type { Redis } from '../store/redis';
 import { Outbox } from './outbox';
+import { replyDeadlines } from './reply-deadlines';
 import { createMoProcessor } from './mo';
 import { createUssdProcessor } from './ussd';
 import { UssdScreens } from './ussd-outbox';
@@ -47,14 +48,16 @@ export class WorkerRole {
       connection: redis,
       prefix,
       defaultJobOptions: {
+        // Bounded by each reply's deadline (the sender fails it then), spaced by the gateway's
+        // backoffStrategy: a reply survives a long outage of every bind.
         attempts: config.smpp.mtMaxAttempts,
-        backoff: { type: 'exponential', delay: 1000 },
+        backoff: { type: 'capped' },
         removeOnComplete: { age: 600, count: 1000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       },
     });
     this.queues.push(mtQueue);
-    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute);
+    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
     const expiries = new ExpiryStore(storeRedis, keys, scripts);
     const store = new PaymentStore(storeRedis, keys, scripts);
     // A job whose worker died is handed to another after its lock lapses; processors are idempotent.
@@ -64,7 +67,7 @@ export class WorkerRole {
     const ussd = createUssdProcessor({
       ...stepDeps,
       sessions: ussdSessions,
-      screens: new UssdScreens(mtQueue, replies),
+      screens: new UssdScreens(mtQueue, replies, config.ussd.sessionTimeoutSeconds * 1000),
       payments: new PaymentReader(storeRedis, keys),
       ussd: { serviceCode: config.ussd.serviceCode, sessionTimeoutMs: config.ussd.sessionTimeoutSeconds * 1000, maxAmountMinor: MAX_AMOUNT_MINOR },
     });

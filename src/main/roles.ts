@@ -47,11 +47,10 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     stops.push(() => worker.stop());
   }
   if (roles.includes('gateway')) {
-    if (!config.smpp.url) throw new Error('SMPP_URL (smpp.url) is not set');
+    if (!config.smpp.url && !config.smpp.connections.length) throw new Error('SMPP_URL (smpp.url) or smpp.connections is not set');
     const gateway = new Gateway({
       config,
       name: opts.gatewayName ?? `gw-${process.pid}`,
-      smppUrl: config.smpp.url,
       intakeRedis: conn(createFailFastConnection(redisUrl, 'simpair-gateway-intake')),
       workerRedis: conn(createWorkerConnection(redisUrl, 'simpair-gateway-mt')),
       intakeStoreRedis: conn(createFailFastConnection(redisUrl, 'simpair-gateway-intake-store', { autoPipelining: true })),

@@ -19,12 +19,17 @@ export interface MoMessage {
   dataCoding: number;
   /** IMSI reported by the network in the configured vendor TLV, when present. */
   imsi?: string;
+  /** The IMSI TLV was there but could not be read (never silently the same as "no IMSI"). */
+  imsiUnreadable?: boolean;
   /** SMSC message id for the MO, when the carrier supplies one. */
   smscMessageId?: string;
   serviceType?: string;
   ussd?: { op: number; sessionInfo?: string };
   receivedAt: number;
   gateway: string;
+  /** The SMSC connection (config name) and bind incarnation that carried it. */
+  connection?: string;
+  link?: string;
 }
 
 /**
@@ -46,6 +51,11 @@ export interface MtMessage {
   correlationId?: string;
   ussd?: { op: number; sessionInfo?: string };
   createdAt: number;
+  /**
+   * Until when the reply is worth sending (ms): a confirmation code is useless after the payment
+   * window, a receipt is not. Past it the reply is failed ("expired"); it also sets validity_period.
+   */
+  deadline?: number;
 }
 
 export type ReplyState = 'queued' | 'sent' | 'delivered' | 'failed';

@@ -1,3 +1,5 @@
+import { decodeText, type DefaultAlphabet } from './text';
+
 /**
  * Delivery receipts (SMPP 3.4 §2.11, Appendix B; DESIGN §4).
  */
@@ -123,6 +125,20 @@ export function parseReceiptText(input: string): ReceiptText {
   return result;
 }
 
+/**
+ * The receipt text of a deliver_sm's short_message, read by its data_coding (SMPP 3.4 §5.2.19):
+ * some SMSCs send receipts in UCS2, and data_coding 0 is the connection's default alphabet.
+ * Latin-1 when the coding is unsupported or the octets are not valid in it: the Appendix B fields
+ * are ASCII, and the `text:` tail (the original message's first characters) may come in the
+ * original's encoding; refusing it would cost the whole receipt. Null when there is no text (the
+ * TLVs must carry it all).
+ */
+export function receiptTextOf(body: Buffer, dataCoding: number, defaultAlphabet: DefaultAlphabet = 'gsm7'): string | null {
+  if (body.length === 0) return null;
+  const decoded = decodeText(body, dataCoding, { defaultAlphabet });
+  return decoded.ok ? decoded.text : body.toString('latin1');
+}
+
 export type ParsedReceipt =
   | { ok: true; messageId: string; state: ReceiptState; final: boolean; delivered: boolean; error?: string }
   | { ok: false; reason: 'missing_message_id' | 'missing_state' };
@@ -167,6 +183,9 @@ export function normaliseMessageId(id: string): string {
 }
 
 /**
+ * Superseded by message-id.ts canonicalMessageId (the format configured per SMSC connection
+ * instead of guessed); kept while the gateway still calls it.
+ *
  * The normalised id, then its hex form when it is all decimal digits, then its decimal form when
  * it is valid hex. Some SMSCs answer submit_sm_resp with a hex id and put the decimal value in the
  * receipt text, others the reverse; either way one of these meets the stored normalised id.

@@ -1,9 +1,10 @@
 import { decodeGsm7, encodeGsm7, isGsm7 } from './gsm7';
 
 /**
- * SMPP 3.4 §5.2.19 data_coding values we handle. 0 is nominally "SMSC default alphabet"; every
- * SMSC we target means GSM 03.38 by it. We always set data_coding ourselves (DESIGN §4: node-smpp
- * would label GSM text 1 = IA5).
+ * SMPP 3.4 §5.2.19 data_coding values we handle. 0 is "SMSC default alphabet": GSM 03.38 on most
+ * SMSCs, Latin-1 on some, so inbound it is read per connection (DecodeTextOptions). Outbound we
+ * send GSM text as 0 and always set data_coding ourselves (DESIGN §4: node-smpp would label GSM
+ * text 1 = IA5).
  */
 export const DATA_CODING = {
   GSM7: 0x00,
@@ -29,8 +30,16 @@ export function encodeText(text: string, dataCoding: OutboundDataCoding): Buffer
   return encodeUtf16be(text);
 }
 
-export function decodeText(bytes: Buffer, dataCoding: number): DecodeTextResult {
-  const alphabet = alphabetOf(dataCoding);
+/** What an SMSC means by data_coding 0 ("SMSC default alphabet", SMPP 3.4 §5.2.19). */
+export type DefaultAlphabet = 'gsm7' | 'latin1';
+
+export interface DecodeTextOptions {
+  defaultAlphabet: DefaultAlphabet;
+}
+
+/** `options.defaultAlphabet` applies to data_coding 0 only (default 'gsm7'). */
+export function decodeText(bytes: Buffer, dataCoding: number, options?: DecodeTextOptions): DecodeTextResult {
+  const alphabet = alphabetOf(dataCoding, options?.defaultAlphabet ?? 'gsm7');
   switch (alphabet) {
     case 'gsm7':
       return fromNullable(decodeGsm7(bytes));
@@ -48,6 +57,7 @@ export function decodeText(bytes: Buffer, dataCoding: number): DecodeTextResult 
 type Alphabet = 'gsm7' | 'ia5' | 'latin1' | 'ucs2' | 'unsupported';
 
 /**
+ * 0 is the SMSC default alphabet, as the connection is configured.
  * Below 0xC0 SMPP's own table applies (not the GSM 23.038 coding groups): 2/4 octet data, 5 JIS,
  * 6 Cyrillic, 7 Hebrew, 9+ pictograms/kanji are not text we can or should accept.
  * 0xC0..0xEF are 23.038 "message waiting indication" groups, unsupported.
@@ -55,10 +65,10 @@ type Alphabet = 'gsm7' | 'ia5' | 'latin1' | 'ucs2' | 'unsupported';
  * alphabet (0 = GSM 7-bit default, 1 = 8-bit data), bits 1..0 the message class, bit 3 is
  * reserved and ignored here (receivers ignore reserved bits).
  */
-function alphabetOf(dataCoding: number): Alphabet {
+function alphabetOf(dataCoding: number, defaultAlphabet: DefaultAlphabet): Alphabet {
   switch (dataCoding) {
     case DATA_CODING.GSM7:
-      return 'gsm7';
+      return defaultAlphabet;
     case DATA_CODING.IA5:
       return 'ia5';
     case DATA_CODING.LATIN1:

@@ -44,8 +44,12 @@ export interface Keys {
   expiries(): string;
   /** String with TTL: a delivery receipt that arrived before its submit_sm_resp was recorded. */
   orphanReceipt(normalisedId: string): string;
-  /** Sorted set: gateway bind name → time until which its bind is known to be up (heartbeat). */
-  bindHeartbeats(): string;
+  /** Hash: gateway name → JSON status of its SMSC connections, with the time it is valid until. */
+  gatewayStatus(): string;
+  /** Hash with TTL: identity record of one inbound message's content or SMSC id (see message-identity.ts). */
+  moIdentity(source: string, digest: string): string;
+  /** Sorted set: concatenated-MO parts key → when reassembly gives up on it (ms). */
+  concatDeadlines(): string;
   /** String counter with TTL: replies sent to an msisdn in the current minute. */
   replyRate(msisdn: string, minute: number): string;
   /** Hash: credit reference → balance right after that credit (so a replayed top-up answers the same body). */
@@ -83,7 +87,9 @@ export function createKeys(prefix: string): Keys {
     smscMessage: (id) => `${p}:smscid:${id}`,
     expiries: () => `${p}:expiries`,
     orphanReceipt: (id) => `${p}:receipt:orphan:${id}`,
-    bindHeartbeats: () => `${p}:binds`,
+    gatewayStatus: () => `${p}:gateways`,
+    moIdentity: (source, digest) => `${p}:mo:{${source}}:${digest}`,
+    concatDeadlines: () => `${p}:concat:deadlines`,
     replyRate: (msisdn, minute) => `${p}:rate:reply:${msisdn}:${minute}`,
     creditResults: (m) => `${p}:sub:{${m}}:creditres`,
     ussdSession: (m, code, n) => `${p}:ussd:{${m}}:s:${code}:${n}`,

@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
 import type { ReplyState } from '../queues';
-import { messageIdCandidates, normaliseMessageId } from '../smpp/receipt';
 
 /** How long reply records and SMSC-id pointers are kept: long enough for late receipts (days). */
 const REPLY_TTL_SECONDS = 3 * 24 * 3600;
@@ -16,13 +15,25 @@ export interface ReplyRecord {
   state: ReplyState;
   parts: number;
   smscIds: string[];
+  /** Numbers of the parts whose submit_sm_resp was recorded. */
+  acceptedParts: number[];
   error?: string;
   createdAt: number;
   updatedAt: number;
 }
 
+/**
+ * A part's SMSC message id: `key` is its canonical form within the SMSC's id space (the gateway
+ * derives it from the connection's configured id format and scope, so a receipt finds it without
+ * guessing bases); `raw` is the id as the SMSC wrote it, for the record.
+ */
+export interface SmscId {
+  key: string;
+  raw: string;
+}
+
 export interface Receipt {
-  smscMessageId: string;
+  smscId: SmscId;
   state: string;
   delivered: boolean;
   final: boolean;
@@ -30,7 +41,7 @@ export interface Receipt {
 
 /**
  * Reply (MT) state: queued → sent → delivered | failed, one hash per reply id, plus a pointer from
- * every form of each part's SMSC message id (hex and decimal: SMSCs differ) to the reply. A receipt
+ * each part's canonical SMSC message id to the reply. A receipt
  * that arrives before its submit_sm_resp is recorded is kept as an orphan and applied when the
  * part is recorded, so no receipt is lost and none waits in a retry loop.
  */
@@ -56,23 +67,28 @@ export class ReplyStore {
    * Records one accepted part (and, with the last, the reply as sent) and the SMSC-id pointers, in
    * one round trip that also fetches receipts which arrived first; those are applied at once.
    */
-  async recordPart(id: string, smscId: string, part: number, totalParts: number, now: number): Promise<void> {
-    const forms = messageIdCandidates(smscId);
+  async recordPart(id: string, smscId: SmscId, part: number, totalParts: number, now: number): Promise<void> {
     const p = this.redis.pipeline();
-    p.recordReplyPart(this.keys.reply(id), smscId, part, totalParts, now, REPLY_TTL_SECONDS);
-    for (const n of forms) p.set(this.keys.smscMessage(n), id, 'EX', REPLY_TTL_SECONDS);
-    p.mget(...forms.map((n) => this.keys.orphanReceipt(n)));
+    p.recordReplyPart(this.keys.reply(id), smscId.raw, part, totalParts, now, REPLY_TTL_SECONDS);
+    p.set(this.keys.smscMessage(smscId.key), id, 'EX', REPLY_TTL_SECONDS);
+    p.get(this.keys.orphanReceipt(smscId.key));
     const res = (await p.exec()) ?? [];
     for (const [err] of res) if (err) throw err;
-    const orphans = (res[res.length - 1]?.[1] as Array<string | null>) ?? [];
-    const found = orphans.filter((json): json is string => json !== null);
-    if (!found.length) return;
-    for (const json of found) await this.applyTo(id, JSON.parse(json) as Receipt, now);
-    await this.redis.del(...forms.map((n) => this.keys.orphanReceipt(n)));
+    const orphan = res[res.length - 1]?.[1] as string | null;
+    if (!orphan) return;
+    await this.applyTo(id, JSON.parse(orphan) as Receipt, now);
+    await this.redis.del(this.keys.orphanReceipt(smscId.key));
   }
 
   async markFailed(id: string, error: string, now: number): Promise<void> {
     await this.redis.hset(this.keys.reply(id), 'state', 'failed', 'error', error, 'updatedAt', now);
+  }
+
+  /** The part numbers (1-based) of a reply that the SMSC accepted, from its record. */
+  async acceptedParts(id: string): Promise<{ parts: number; accepted: Set<number>; state: ReplyState | null }> {
+    const record = await this.get(id);
+    if (!record) return { parts: 0, accepted: new Set(), state: null };
+    return { parts: record.parts, accepted: new Set(record.acceptedParts), state: record.state };
   }
 
   /**
@@ -80,14 +96,13 @@ export class ReplyStore {
    * recorded yet (kept for ORPHAN_TTL_SECONDS under its own id; recordPart picks it up).
    */
   async applyReceipt(r: Receipt, now: number): Promise<'applied' | 'orphan'> {
-    const forms = messageIdCandidates(r.smscMessageId);
-    const ids = await this.redis.mget(...forms.map((n) => this.keys.smscMessage(n)));
-    const replyId = ids.find((x) => x !== null);
+    const pointer = this.keys.smscMessage(r.smscId.key);
+    const replyId = await this.redis.get(pointer);
     if (!replyId) {
-      await this.redis.set(this.keys.orphanReceipt(normaliseMessageId(r.smscMessageId)), JSON.stringify(r), 'EX', ORPHAN_TTL_SECONDS);
+      await this.redis.set(this.keys.orphanReceipt(r.smscId.key), JSON.stringify(r), 'EX', ORPHAN_TTL_SECONDS);
       // The part may have been recorded between our look-up and the orphan's write: look once more
       // (applying a receipt twice changes nothing).
-      const again = (await this.redis.mget(...forms.map((n) => this.keys.smscMessage(n)))).find((x) => x !== null);
+      const again = await this.redis.get(pointer);
       if (!again) return 'orphan';
       await this.applyTo(again, r, now);
       return 'applied';
@@ -97,16 +112,16 @@ export class ReplyStore {
   }
 
   private async applyTo(replyId: string, r: Receipt, now: number): Promise<void> {
-    await this.scripts.run('applyReplyReceipt', [this.keys.reply(replyId)], [normaliseMessageId(r.smscMessageId), r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
+    await this.scripts.run('applyReplyReceipt', [this.keys.reply(replyId)], [r.smscId.key, r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
   }
 
   async get(id: string): Promise<ReplyRecord | null> {
     const h = await this.redis.hgetall(this.keys.reply(id));
     if (!h.state) return null;
-    const smscIds = Object.keys(h)
+    const partKeys = Object.keys(h)
       .filter((k) => k.startsWith('smsc:'))
-      .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
-      .map((k) => h[k]);
+      .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+    const smscIds = partKeys.map((k) => h[k]);
     return {
       id,
       to: h.to,
@@ -114,6 +129,7 @@ export class ReplyStore {
       state: h.state as ReplyState,
       parts: Number(h.parts ?? 0),
       smscIds,
+      acceptedParts: partKeys.map((k) => Number(k.slice(5))),
       error: h.error,
       createdAt: Number(h.createdAt ?? 0),
       updatedAt: Number(h.updatedAt ?? 0),

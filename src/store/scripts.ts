@@ -5,7 +5,9 @@ import type { Redis } from 'ioredis';
 // Every Lua script lives in src/store/lua/<name>.lua with a header naming its KEYS, ARGV and
 // return values; here each is registered on a connection as a command of the same name.
 export const SCRIPTS = {
-  storeConcatPart: { numberOfKeys: 1 },
+  storeConcatPart: { numberOfKeys: 2 },
+  claimMoIdentity: { numberOfKeys: 1 },
+  recordMoAnswer: { numberOfKeys: 1 },
   applyReplyReceipt: { numberOfKeys: 1 },
   recordReplyPart: { numberOfKeys: 1 },
   claimDueExpiries: { numberOfKeys: 1 },

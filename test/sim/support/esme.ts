@@ -37,9 +37,16 @@ export function deadline<T>(what: string, ms: number, start: (done: (v: T) => vo
   });
 }
 
-export function connect(port: number): Promise<Esme> {
+export interface ConnectOptions {
+  /** SMPP over TLS; with `ca` the server's certificate is verified against it (else not checked). */
+  tls?: boolean;
+  ca?: string;
+}
+
+export function connect(port: number, opts: ConnectOptions = {}): Promise<Esme> {
   return new Promise((resolve, reject) => {
-    const session = smpp.connect({ host: '127.0.0.1', port, connectTimeout: 5000 });
+    const tls = opts.tls ? { tls: true, ...(opts.ca ? { ca: opts.ca, rejectUnauthorized: true, servername: 'localhost' } : {}) } : {};
+    const session = smpp.connect({ host: '127.0.0.1', port, connectTimeout: 5000, ...tls });
     const events = new EventEmitter();
     const framer = new RawFramer();
     const esme: Esme = {
@@ -115,23 +122,27 @@ export function connect(port: number): Promise<Esme> {
       // the library stops reading after a parse error; tests observe the rest through close
       if (esme.dropOnError) session.destroy();
     });
-    session.once('connect', () => resolve(esme));
+    // Over TLS the session is usable once the handshake is done, not at the TCP connect.
+    session.once(opts.tls ? 'secureConnect' : 'connect', () => resolve(esme));
     session.once('close', () => reject(new Error('connection closed before connect')));
   });
 }
 
-export interface BindOptions {
+export interface BindOptions extends ConnectOptions {
   systemId?: string;
   password?: string;
   command?: 'bind_transceiver' | 'bind_receiver' | 'bind_transmitter';
+  /** Extra bind fields (system_type, addr_ton, addr_npi, address_range). */
+  fields?: PDUFields;
 }
 
 /** Connects and binds; rejects unless the bind answer is ESME_ROK. */
 export async function bound(port: number, opts: BindOptions = {}): Promise<Esme> {
-  const esme = await connect(port);
+  const esme = await connect(port, opts);
   const resp = await esme.request(opts.command ?? 'bind_transceiver', {
     system_id: opts.systemId ?? 'simpair',
     password: opts.password ?? 'secret',
+    ...opts.fields,
   });
   if (resp.command_status !== 0) throw new Error(`bind failed with status 0x${resp.command_status.toString(16)}`);
   return esme;

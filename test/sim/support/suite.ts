@@ -5,8 +5,10 @@ import { http, poll, type Http } from './http';
 export interface SimulatorSuite {
   sim(): SimulatorProcess;
   api(): Http;
-  /** A bound test ESME, destroyed after the test. */
-  connect(opts?: Parameters<typeof bound>[1]): Promise<Esme>;
+  /** A bound test ESME (on smppPort unless `port` is given), destroyed after the test. */
+  connect(opts?: Parameters<typeof bound>[1] & { port?: number }): Promise<Esme>;
+  /** Keeps an ESME opened some other way, so that it is destroyed after the test too. */
+  track(esme: Esme): Esme;
 }
 
 /**
@@ -34,7 +36,11 @@ export function simulatorSuite(env: Record<string, string>): SimulatorSuite {
     sim: () => sim,
     api,
     async connect(opts) {
-      const e = await bound(sim.smppPort, opts);
+      const e = await bound(opts?.port ?? sim.smppPort, opts);
+      open.push(e);
+      return e;
+    },
+    track(e) {
       open.push(e);
       return e;
     },

@@ -58,6 +58,9 @@ describe('domain/msisdn', () => {
       ['MYBANK', 0, 0, { ok: false, reason: 'alphanumeric' }],
       ['639070000000001', 4, 6, { ok: false, reason: 'imsi_address' }],
       ['639070000000001', 1, 6, { ok: false, reason: 'imsi_address' }],
+      // SMPP 3.4 §5.2.5: TON 4 is a subscriber number, not an IMSI.
+      ['712345678', 4, 1, { ok: true, msisdn: '254712345678' }],
+      ['0712345678', 4, 0, { ok: true, msisdn: '254712345678' }],
       ['12', 1, 1, { ok: false, reason: 'invalid' }],
       ['25471234567A', 1, 1, { ok: false, reason: 'invalid' }],
       ['20555', 6, 0, { ok: false, reason: 'invalid' }],
@@ -71,6 +74,7 @@ describe('domain/msisdn', () => {
       assert.ok(isImsiAddress(4, 6));
       assert.ok(isImsiAddress(1, 6));
       assert.ok(!isImsiAddress(1, 1));
+      assert.ok(!isImsiAddress(4, 1), 'TON 4 alone is a subscriber number');
     });
     it('never throws (property)', () => {
       fc.assert(fc.property(fc.string(), fc.nat(7), fc.nat(18), (a, t, n) => typeof identityFromSmppAddress(a, t, n, '254').ok === 'boolean'));

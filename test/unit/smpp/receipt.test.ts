@@ -7,6 +7,7 @@ import {
   parseReceipt,
   parseReceiptText,
   RECEIPT_STATES,
+  receiptTextOf,
   STAT_WORDS,
 } from '../../../src/smpp/receipt';
 
@@ -191,6 +192,39 @@ describe('smpp/receipt', () => {
         const stored = new Set([normaliseMessageId(resp)]);
         assert.ok(messageIdCandidates(receipt).some((c) => stored.has(c)), `${resp} vs ${receipt}`);
       }
+    });
+  });
+
+  describe('receiptTextOf', () => {
+    const ucs2 = (text: string) => Buffer.from(text, 'utf16le').swap16();
+    const rows: Array<[name: string, body: Buffer, dataCoding: number, alphabet: 'gsm7' | 'latin1', expected: string | null]> = [
+      ['GSM (data_coding 0)', Buffer.from(SPEC_TEXT, 'latin1'), 0, 'gsm7', SPEC_TEXT],
+      ['IA5', Buffer.from(SPEC_TEXT, 'latin1'), 1, 'gsm7', SPEC_TEXT],
+      ['UCS2', ucs2('id:7 stat:DELIVRD text:Код'), 8, 'gsm7', 'id:7 stat:DELIVRD text:Код'],
+      ['Latin-1 as the default alphabet', Buffer.from('id:7 stat:DELIVRD text:café', 'latin1'), 0, 'latin1', 'id:7 stat:DELIVRD text:café'],
+      ['Latin-1 (data_coding 3)', Buffer.from('id:7 text:é', 'latin1'), 3, 'gsm7', 'id:7 text:é'],
+      ['an unsupported coding, as Latin-1', Buffer.from('id:7 stat:DELIVRD', 'latin1'), 4, 'gsm7', 'id:7 stat:DELIVRD'],
+      ['a raw tail not valid GSM, as Latin-1', Buffer.from('id:7 stat:DELIVRD text:\xe9t\xe9', 'latin1'), 0, 'gsm7', 'id:7 stat:DELIVRD text:été'],
+      ['an empty short_message', Buffer.alloc(0), 8, 'gsm7', null],
+    ];
+    for (const [name, body, dataCoding, alphabet, expected] of rows) {
+      it(`reads ${name}`, () => assert.equal(receiptTextOf(body, dataCoding, alphabet), expected));
+    }
+
+    it('defaults to GSM for data_coding 0', () => {
+      assert.equal(receiptTextOf(Buffer.from([0x69, 0x64, 0x3a, 0x00]), 0), 'id:@');
+    });
+
+    it('feeds parseReceipt a UCS2 receipt', () => {
+      const text = receiptTextOf(ucs2('id:0A1B sub:001 dlvrd:001 stat:UNDELIV err:0b1'), 8);
+      assert.deepEqual(parseReceipt({ text: text ?? undefined }), {
+        ok: true,
+        messageId: '0A1B',
+        state: 'UNDELIVERABLE',
+        final: true,
+        delivered: false,
+        error: '0b1',
+      });
     });
   });
 });

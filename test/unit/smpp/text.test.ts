@@ -62,4 +62,33 @@ describe('smpp/text', () => {
       assert.deepEqual(decodeText(Buffer.from('x'), dc), { ok: false, reason: 'unsupported_data_coding' }, `dc ${dc}`);
     }
   });
+
+  describe('the SMSC default alphabet (data_coding 0)', () => {
+    const cafe = Buffer.from([0x63, 0x61, 0x66, 0xe9]);
+
+    it('is GSM 03.38 unless told otherwise', () => {
+      assert.deepEqual(decodeText(Buffer.from([0x00, 0x41]), 0), { ok: true, text: '@A' });
+      assert.deepEqual(decodeText(Buffer.from([0x00, 0x41]), 0, { defaultAlphabet: 'gsm7' }), { ok: true, text: '@A' });
+      assert.deepEqual(decodeText(cafe, 0), { ok: false, reason: 'invalid_encoding' });
+    });
+
+    it('is Latin-1 on an SMSC configured so', () => {
+      assert.deepEqual(decodeText(cafe, 0, { defaultAlphabet: 'latin1' }), { ok: true, text: 'café' });
+      assert.deepEqual(decodeText(Buffer.from([0x00, 0x41]), 0, { defaultAlphabet: 'latin1' }), { ok: true, text: '\0A' });
+    });
+
+    it('changes nothing but data_coding 0', () => {
+      const gsm = encodeText('Hi', 0);
+      const rows: Array<[bytes: Buffer, dc: number]> = [
+        [gsm, 0xf0], // coding group 1111 names GSM 7-bit itself
+        [cafe, 3],
+        [encodeText('Привет', 8), 8],
+        [Buffer.from('ascii'), 1],
+        [Buffer.from('x'), 4],
+      ];
+      for (const [bytes, dc] of rows) {
+        assert.deepEqual(decodeText(bytes, dc, { defaultAlphabet: 'latin1' }), decodeText(bytes, dc), `dc ${dc}`);
+      }
+    });
+  });
 });

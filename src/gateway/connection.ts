@@ -1,0 +1,134 @@
+import type { Logger } from 'pino';
+import type { Config, SmppConnectionConfig } from '../config';
+import { describeConnection } from '../config';
+import { EsmeSession, type BindCommand, type DeliverAnswer, type LinkInfo, type SessionStatus } from '../smpp/esme-session';
+import type { smpp } from '../smpp/library';
+import { SegmentThrottle } from '../smpp/throttle';
+
+export interface ConnectionStatus {
+  name: string;
+  target: string;
+  bindMode: SmppConnectionConfig['bindMode'];
+  /** Some session of it is bound. */
+  up: boolean;
+  /** A transmitter or transceiver is bound: it can carry replies. */
+  canTransmit: boolean;
+  throughput: number;
+  sessions: SessionStatus[];
+}
+
+export type DeliverHandler = (pdu: smpp.PDU, link: LinkInfo, connection: SmppConnectionConfig) => Promise<DeliverAnswer>;
+
+/**
+ * One SMSC connection as configured: its session(s) — one transceiver, or a receiver and a
+ * transmitter — and its own segment throttle (a carrier's limit is per account, counted in segments).
+ */
+export class SmscConnection {
+  readonly sessions: EsmeSession[] = [];
+  readonly throttle: SegmentThrottle;
+
+  constructor(
+    readonly config: SmppConnectionConfig,
+    gatewayName: string,
+    shared: Config['smpp'],
+    onDeliver: DeliverHandler,
+    onRefused: (reason: string) => void,
+    log: Logger,
+  ) {
+    this.throttle = new SegmentThrottle({ segmentsPerSecond: config.segmentsPerSecond });
+    const binds: Array<[string, BindCommand]> =
+      config.bindMode === 'transceiver' ? [['trx', 'bind_transceiver']] : [['rx', 'bind_receiver'], ['tx', 'bind_transmitter']];
+    for (const [suffix, bind] of binds) {
+      this.sessions.push(
+        new EsmeSession({
+          name: `${gatewayName}/${config.name}:${suffix}`,
+          host: config.host,
+          port: config.port,
+          tls: config.tls,
+          tlsCaFile: config.tlsCaFile,
+          systemId: config.systemId,
+          password: config.password,
+          systemType: config.systemType,
+          addrTon: config.addrTon,
+          addrNpi: config.addrNpi,
+          addressRange: config.addressRange,
+          bind,
+          enquireLinkMs: shared.enquireLinkMs,
+          enquireLinkTimeoutMs: shared.enquireLinkTimeoutMs,
+          responseTimeoutMs: shared.responseTimeoutMs,
+          connectTimeoutMs: shared.connectTimeoutMs,
+          window: config.window,
+          reconnectBaseMs: shared.reconnectBaseMs,
+          reconnectMaxMs: shared.reconnectMaxMs,
+          stableAfterMs: shared.stableAfterMs,
+          credentialRetryMs: shared.credentialRetryMs,
+          lateResponseGraceMs: shared.lateResponseGraceMs,
+          log,
+          onDeliver: bind === 'bind_transmitter' ? undefined : (pdu, link) => onDeliver(pdu, link, config),
+          onRefused,
+        }),
+      );
+    }
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** The bound session that carries submit_sm, chosen by its bind type. */
+  transmitter(): EsmeSession | null {
+    return this.sessions.find((s) => s.bound && s.canTransmit) ?? null;
+  }
+
+  /** Whether this connection carries MT for a destination (its route prefixes; none = any). */
+  serves(destination: string): number {
+    if (!this.config.routes.length) return 0;
+    const best = Math.max(-1, ...this.config.routes.filter((p) => destination.startsWith(p)).map((p) => p.length));
+    return best; // -1: not served; 0: any; n: longest matching prefix
+  }
+
+  status(): ConnectionStatus {
+    const sessions = this.sessions.map((s) => s.status());
+    return {
+      name: this.config.name,
+      target: describeConnection(this.config),
+      bindMode: this.config.bindMode,
+      up: this.sessions.some((s) => s.bound),
+      canTransmit: this.transmitter() !== null,
+      throughput: this.config.segmentsPerSecond,
+      sessions,
+    };
+  }
+
+  start(): void {
+    for (const s of this.sessions) s.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.stop()));
+  }
+}
+
+/**
+ * The connection for one reply: the one its MO came in on while it can transmit; otherwise the
+ * transmitting connection whose route prefix matches the destination best (connections without
+ * routes serve any destination), the least busy among equals. Null when none can transmit.
+ */
+export function chooseConnection(connections: readonly SmscConnection[], destination: string, via?: string): SmscConnection | null {
+  const preferred = via ? connections.find((c) => c.name === via) : undefined;
+  if (preferred && preferred.transmitter() && preferred.serves(destination) >= 0) return preferred;
+  let best: SmscConnection | null = null;
+  let bestScore = -1;
+  let bestLoad = Infinity;
+  for (const c of connections) {
+    const tx = c.transmitter();
+    const score = c.serves(destination);
+    if (!tx || score < 0) continue;
+    if (score > bestScore || (score === bestScore && tx.outstanding < bestLoad)) {
+      best = c;
+      bestScore = score;
+      bestLoad = tx.outstanding;
+    }
+  }
+  return best;
+}
