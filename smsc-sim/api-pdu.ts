@@ -1,6 +1,6 @@
 // The PDU log and bad-input probes (POST /pdu), documented in smsc-sim/README.md.
 import type { Reply, Route } from './http';
-import { parseProbe } from './probe';
+import { parseProbe } from './probe-request';
 import type { Simulator } from './simulator';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -20,8 +20,10 @@ export function pduRoutes(sim: Simulator): Route[] {
         const probe = parseProbe(body, sim.config.serviceNumber);
         if ('error' in probe) return bad(probe.error);
         if (probe.kind === 'raw') return ok({ sessions: sim.probes.raw(probe.octets) });
-        const result = sim.probes.deliver(probe.pdu, probe.wait);
-        return result ? ok(await result) : { status: 409, body: { error: 'no ESME is bound as receiver or transceiver' } };
+        const results = sim.probes.deliver(probe.pdu, probe.wait, probe.repeat ?? 1);
+        if (!results) return { status: 409, body: { error: 'no ESME is bound as receiver or transceiver' } };
+        // Without repeat the answer is the one result, as it always was; with it, the list.
+        return ok(probe.repeat === null ? (await results)[0] : { results: await results });
       },
     },
 

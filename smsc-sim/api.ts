@@ -1,5 +1,5 @@
 // The HTTP control contract (documented in smsc-sim/README.md): MO injection, handset
-// inboxes, the submit log, sessions, counters and fault switches.
+// inboxes, the submit log, counters and fault switches (sessions and binds: api-smpp.ts).
 import type { Reply, Route } from './http';
 import type { MoRecord } from './mo';
 import { parseMoRequest } from './mo-request';
@@ -17,7 +17,7 @@ function moView(r: MoRecord) {
 const MAX_BATCH_WAIT_MS = 120_000;
 
 export function routes(sim: Simulator): Route[] {
-  const { mo, handsets, submits, smpp, counters, faults, config } = sim;
+  const { mo, handsets, submits, counters, faults, config } = sim;
 
   return [
     { method: 'GET', pattern: '/healthz', handle: () => ok({ ok: true }) },
@@ -26,7 +26,7 @@ export function routes(sim: Simulator): Route[] {
       method: 'POST',
       pattern: '/mo',
       async handle({ body }) {
-        const req = parseMoRequest(body);
+        const req = parseMoRequest(body, { defaultWait: true, moMessageIds: config.moMessageIdTlvTag !== null });
         if ('error' in req) return bad(req.error);
         const record = mo.inject(req);
         if ('error' in record) return bad(record.error);
@@ -47,7 +47,7 @@ export function routes(sim: Simulator): Route[] {
         }
         const requests = [];
         for (const [i, m] of b.messages.entries()) {
-          const req = parseMoRequest(m, false);
+          const req = parseMoRequest(m, { defaultWait: false, moMessageIds: config.moMessageIdTlvTag !== null });
           if ('error' in req) return bad(`messages[${i}].${req.error}`);
           requests.push(req);
         }
@@ -97,8 +97,6 @@ export function routes(sim: Simulator): Route[] {
 
     { method: 'GET', pattern: '/submits', handle: () => ok(submits.log.slice(-config.submitLogLimit)) },
 
-    { method: 'GET', pattern: '/sessions', handle: () => ok(smpp.bound().map((s) => s.view())) },
-
     { method: 'GET', pattern: '/counters', handle: () => ok({ ...counters }) },
 
     { method: 'GET', pattern: '/faults', handle: () => ok(faults.state) },
@@ -109,14 +107,11 @@ export function routes(sim: Simulator): Route[] {
       handle({ body }) {
         const error = faults.update(body);
         if (error) return bad(error);
+        sim.connectionFaults.dropDownListeners(); // downListeners acts at once on the sessions already there
         sim.events.emit('faults', faults.state);
         return ok(faults.state);
       },
     },
-
-    { method: 'POST', pattern: '/faults/drop', handle: () => ok({ dropped: smpp.dropAll() }) },
-
-    { method: 'POST', pattern: '/faults/garbage', handle: () => ok({ sessions: smpp.garbageAll() }) },
 
     {
       method: 'POST',

@@ -4,15 +4,24 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LOG_LEVELS, type LogLevel } from './log';
+import { bool, choice, integer, optionalInteger, optionalPath, type Setting, text } from './settings';
+import { checkTls } from './tls';
 
 export interface Account {
   systemId: string;
   password: string;
 }
 
+export type IdFormat = 'hex' | 'decimal';
+export const ID_FORMATS: readonly IdFormat[] = ['hex', 'decimal'];
+
 export interface SimConfig {
   host: string;
   smppPort: number;
+  listeners: number; // plain SMPP listeners: the first on smppPort, the others on free ports
+  tlsCert: string | null; // PEM files; both set = one more listener, over TLS, on smppsPort
+  tlsKey: string | null;
+  smppsPort: number;
   httpPort: number;
   serviceNumber: string;
   accounts: Account[];
@@ -21,8 +30,14 @@ export interface SimConfig {
   redeliveryDelayMs: number;
   redeliveryMaxAttempts: number;
   imsiTlvTag: number;
+  moMessageIdTlvTag: number | null;
   maxPduLength: number;
+  messageIdFormat: IdFormat;
+  receiptIdFormat: IdFormat | null;
   receiptIdDecimalInText: boolean;
+  receiptTlvNul: boolean;
+  receiptEncoding: 'gsm' | 'ucs2';
+  receiptTlvs: boolean;
   deliverWindow: number;
   submitLogLimit: number;
   pduLogLimit: number;
@@ -35,52 +50,14 @@ export class ConfigError extends Error {}
 
 type ScalarKey = Exclude<keyof SimConfig, 'accounts'>;
 
-interface Setting {
-  parse(raw: unknown): unknown; // returns the value or throws a reason
-  fallback: unknown;
-}
-
-function integer(min: number, max: number, fallback: number, hexAllowed = false): Setting {
-  return {
-    fallback,
-    parse(raw) {
-      let n: number;
-      if (typeof raw === 'number') n = raw;
-      else if (typeof raw === 'string' && /^\d+$/.test(raw.trim())) n = Number(raw.trim());
-      else if (hexAllowed && typeof raw === 'string' && /^0x[0-9a-f]+$/i.test(raw.trim())) n = parseInt(raw.trim(), 16);
-      else throw new Error(`expected an integer${hexAllowed ? ' (decimal or 0x hex)' : ''}`);
-      const show = (v: number) => (hexAllowed ? `0x${v.toString(16)}` : String(v));
-      if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer from ${show(min)} to ${show(max)}`);
-      return n;
-    },
-  };
-}
-
-function text(fallback: string, maxLength: number): Setting {
-  return {
-    fallback,
-    parse(raw) {
-      if (typeof raw !== 'string' || raw.length === 0 || raw.length > maxLength) {
-        throw new Error(`expected a non-empty string of at most ${maxLength} characters`);
-      }
-      return raw;
-    },
-  };
-}
-
-const bool = (fallback: boolean): Setting => ({
-  fallback,
-  parse(raw) {
-    if (typeof raw === 'boolean') return raw;
-    if (raw === 'true' || raw === '1') return true;
-    if (raw === 'false' || raw === '0') return false;
-    throw new Error('expected true or false');
-  },
-});
-
 const SETTINGS: Record<ScalarKey, Setting> = {
   host: text('127.0.0.1', 255),
   smppPort: integer(0, 65535, 2775),
+  // Real SMSCs offer several front ends (one per node or per port) and often SMPP over TLS.
+  listeners: integer(1, 8, 1),
+  tlsCert: optionalPath,
+  tlsKey: optionalPath,
+  smppsPort: integer(0, 65535, 0),
   httpPort: integer(0, 65535, 2776),
   // SMPP 3.4 §5.2.8: destination_addr is at most 21 octets including the NUL.
   serviceNumber: text('20555', 20),
@@ -91,9 +68,21 @@ const SETTINGS: Record<ScalarKey, Setting> = {
   // SMPP 3.4 §5.3.2: 0x1400-0x3FFF is the range reserved for SMSC vendor-specific TLVs; any
   // other tag would shadow a standard TLV in the library's global table.
   imsiTlvTag: integer(0x1400, 0x3fff, 0x1500, true),
+  // Off unless set: the vendor TLV carrying the SMSC's own id of each MO part (same range).
+  moMessageIdTlvTag: optionalInteger(0x1400, 0x3fff, true),
   // Below 254 octets of short_message plus header no submit_sm could fit.
   maxPduLength: integer(512, 1_048_576, 16384),
+  // How message ids are written (§5.2.23 leaves the form to the SMSC): submit_sm_resp, and the
+  // receipt's text and receipted_message_id (§5.3.2.12). receiptIdFormat, when set, wins over
+  // receiptIdDecimalInText (kept for older configurations: TLV as messageIdFormat, text decimal).
+  messageIdFormat: choice(ID_FORMATS, 'hex'),
+  receiptIdFormat: choice(ID_FORMATS, null),
   receiptIdDecimalInText: bool(true),
+  // §5.3.2.12 says receipted_message_id is a C-octet string; some SMSCs send it without the NUL.
+  receiptTlvNul: bool(true),
+  receiptEncoding: choice(['gsm', 'ucs2'] as const, 'gsm'),
+  // Some SMSCs send only the Appendix B text, no receipted_message_id / message_state.
+  receiptTlvs: bool(true),
   deliverWindow: integer(1, 10_000, 100),
   submitLogLimit: integer(1, 1_000_000, 10_000),
   // The PDU log feeds the web page; it is for watching, not for audits, so it stays small.
@@ -178,6 +167,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimConfig {
   if (!/^\+?[0-9A-Za-z]+$/.test(out.serviceNumber as string)) {
     throw new ConfigError('invalid setting serviceNumber (SIM_SERVICE_NUMBER): expected digits or letters');
   }
+  if (out.moMessageIdTlvTag !== null && out.moMessageIdTlvTag === out.imsiTlvTag) {
+    throw new ConfigError('invalid setting moMessageIdTlvTag (SIM_MO_MESSAGE_ID_TLV_TAG): must differ from imsiTlvTag (SIM_IMSI_TLV_TAG)');
+  }
+  const tlsError = checkTls(out.tlsCert as string | null, out.tlsKey as string | null);
+  if (tlsError) throw new ConfigError(tlsError);
   for (const key of ['demoPhone', 'demoDevice'] as const) {
     if (!/^\+?\d{3,20}$/.test(out[key] as string)) throw new ConfigError(`invalid setting ${key} (${envName(key)}): expected an MSISDN of digits`);
   }

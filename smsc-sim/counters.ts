@@ -1,16 +1,20 @@
 // Event counters exposed by GET /counters. *_sent counts every deliver_sm written, redeliveries
 // included; *_acked counts ESME_ROK answers. generic_nacks counts those the simulator sent,
 // generic_nacks_received those an ESME sent (to a probe, say). USSD deliver_sm also count as mo_*.
+// connections_refused: connections closed at once because their listener is down (downListeners);
+// submits_expired: accepted messages whose validity period ran out before delivery.
 
 const NAMES = [
   'binds',
   'bind_failures',
+  'connections_refused',
   'unbinds',
   'submits_received',
   'submits_accepted',
   'submits_throttled',
   'submits_queue_full',
   'submits_rejected',
+  'submits_expired',
   'receipts_sent',
   'receipts_acked',
   'receipts_temp_errors',

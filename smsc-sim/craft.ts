@@ -1,6 +1,7 @@
 // Hand-encoded deliver_sm (SMPP 3.4 §4.6.1) for probes: every octet as the caller gave it, which
 // the library's encoder would not allow (unknown TLV tags, wrong TLV lengths, message_payload of
-// any size next to a short_message, a source the network would never stamp).
+// any size next to a short_message, a source the network would never stamp, TLV length fields
+// that disagree with their values).
 
 export interface CraftedDeliverSm {
   service_type: string;
@@ -17,6 +18,14 @@ export interface CraftedDeliverSm {
   data_coding: number;
   shortMessage: Buffer; // at most 255 octets: sm_length is one octet
   tlvs: Array<[tag: number, value: Buffer]>; // in wire order; each value at most 65535 octets
+  rawTlvs: RawTlv[]; // after tlvs, with the length field as given
+}
+
+/** A TLV whose length field says `length`, whatever the size of `value` (§3.2.1 says they agree). */
+export interface RawTlv {
+  tag: number;
+  length: number;
+  value: Buffer;
 }
 
 const DELIVER_SM = 0x00000005;
@@ -50,6 +59,13 @@ export function encodeDeliverSm(d: CraftedDeliverSm): Buffer {
     head.writeUInt16BE(value.length, 2);
     parts.push(head, value);
   }
+  for (const raw of d.rawTlvs) {
+    const head = Buffer.alloc(4);
+    head.writeUInt16BE(raw.tag, 0);
+    head.writeUInt16BE(raw.length, 2);
+    parts.push(head, raw.value);
+  }
+  // command_length is the octets really written, so a lying TLV length stays inside this PDU's frame
   const pdu = Buffer.concat(parts);
   pdu.writeUInt32BE(pdu.length, 0);
   pdu.writeUInt32BE(DELIVER_SM, 4);

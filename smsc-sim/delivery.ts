@@ -4,7 +4,7 @@
 import * as smpp from 'smpp';
 import type { PDUFields } from 'smpp';
 import { log } from './log';
-import type { EsmeSession } from './sessions';
+import type { EsmeSession } from './esme-session';
 
 export type Outcome = { kind: 'response'; status: number } | { kind: 'timeout' } | { kind: 'closed' };
 

@@ -4,28 +4,39 @@ export interface FaultState {
   throttlePerSecond: number | null; // accepted submit_sm per rolling second; above → ESME_RTHROTTLED
   queueFull: boolean; // every submit_sm → ESME_RMSGQFUL
   slowResponseMs: number; // delay before every submit_sm_resp and enquire_link_resp
+  slowSubmitResponseMs: number; // more delay before submit_sm_resp only: the link stays healthy
   ignoreEnquireLink: boolean; // enquire_link goes unanswered
   duplicateMo: boolean; // every MO part is delivered twice
   undeliverableTo: string[]; // handsets that never get messages: receipts say UNDELIV
+  refuseBinds: number | null; // command_status every bind is refused with (e.g. 0x0e ESME_RINVPASWD)
+  downListeners: number[]; // listener ports whose sessions are cut and whose new connections are closed at once
 }
 
 const initial = (): FaultState => ({
   throttlePerSecond: null,
   queueFull: false,
   slowResponseMs: 0,
+  slowSubmitResponseMs: 0,
   ignoreEnquireLink: false,
   duplicateMo: false,
   undeliverableTo: [],
+  refuseBinds: null,
+  downListeners: [],
 });
 
 type Check = (v: unknown) => boolean;
+const intIn = (min: number, max: number) => (v: unknown) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 const CHECKS: Record<keyof FaultState, [Check, string]> = {
   throttlePerSecond: [(v) => v === null || (Number.isInteger(v) && (v as number) >= 0), 'a non-negative integer or null'],
   queueFull: [(v) => typeof v === 'boolean', 'a boolean'],
-  slowResponseMs: [(v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 600_000, 'an integer 0-600000'],
+  slowResponseMs: [intIn(0, 600_000), 'an integer 0-600000'],
+  slowSubmitResponseMs: [intIn(0, 600_000), 'an integer 0-600000'],
   ignoreEnquireLink: [(v) => typeof v === 'boolean', 'a boolean'],
   duplicateMo: [(v) => typeof v === 'boolean', 'a boolean'],
   undeliverableTo: [(v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'an array of MSISDN strings'],
+  // §5.1.3: command_status is 4 octets; 0 would be no refusal at all.
+  refuseBinds: [(v) => v === null || intIn(1, 0xffffffff)(v), 'a command_status 1-4294967295 or null'],
+  downListeners: [(v) => Array.isArray(v) && v.every(intIn(1, 65535)), 'an array of port numbers 1-65535'],
 };
 
 const WINDOW_MS = 1000;
@@ -39,7 +50,7 @@ export class Faults {
     if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return 'body: expected a JSON object';
     const entries = Object.entries(patch as Record<string, unknown>);
     for (const [key, value] of entries) {
-      const check = CHECKS[key as keyof FaultState];
+      const check = Object.hasOwn(CHECKS, key) ? CHECKS[key as keyof FaultState] : undefined;
       if (!check) return `${key}: unknown fault`;
       if (!check[0](value)) return `${key}: expected ${check[1]}`;
     }
@@ -63,6 +74,15 @@ export class Faults {
     if (this.accepted.length >= limit) return false;
     this.accepted.push(now);
     return true;
+  }
+
+  /** Delay before a submit_sm_resp: slowResponseMs plus slowSubmitResponseMs. */
+  get submitResponseDelayMs(): number {
+    return this.state.slowResponseMs + this.state.slowSubmitResponseMs;
+  }
+
+  isListenerDown(port: number): boolean {
+    return this.state.downListeners.includes(port);
   }
 
   isUndeliverable(msisdn: string): boolean {

@@ -116,6 +116,7 @@ export class HandsetStore {
   private refresh(entry: InboxEntry): void {
     const finals = entry.partIds.map((id) => this.parts.get(id)?.final);
     if (finals.includes('UNDELIVERABLE')) entry.state = 'UNDELIVERABLE';
+    else if (finals.includes('EXPIRED')) entry.state = 'EXPIRED';
     else if (finals.every((f) => f === 'DELIVERED')) entry.state = 'DELIVERED';
   }
 }

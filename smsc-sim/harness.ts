@@ -3,13 +3,18 @@
 // themselves.
 //
 //   const sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '50' } });
-//   ... smpp to 127.0.0.1:sim.smppPort, HTTP to sim.baseUrl ...
+//   ... smpp to 127.0.0.1:sim.smppPort (all listeners: sim.smppPorts; TLS: sim.smppsPort), HTTP to sim.baseUrl ...
 //   await sim.stop();
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 export interface SimulatorProcess {
+  /** The first plain SMPP listener (SIM_SMPP_PORT). */
   smppPort: number;
+  /** Every plain SMPP listener's port (SIM_LISTENERS of them), smppPort first; at least [smppPort]. */
+  smppPorts: number[];
+  /** The SMPP-over-TLS listener's port, when SIM_TLS_CERT and SIM_TLS_KEY are set. */
+  smppsPort?: number;
   httpPort: number;
   /** e.g. "http://127.0.0.1:40123" */
   baseUrl: string;
@@ -31,7 +36,8 @@ export interface StartOptions {
 }
 
 const ROOT = path.resolve(__dirname, '..');
-const READY = /^smsc-sim ready smpp=([^\s:]+):(\d+) http=(http:\/\/[^\s]+):(\d+)\s*$/;
+// The optional tokens come in this order, each only when it applies (see readyLine in main.ts).
+const READY = /^smsc-sim ready smpp=([^\s:]+):(\d+) http=(http:\/\/[^\s]+):(\d+)(?: listeners=(\d+(?:,\d+)*))?(?: smpps=(\d+))?\s*$/;
 const OUTPUT_LINES = 300;
 const live = new Set<ChildProcess>();
 
@@ -88,8 +94,11 @@ export function startSimulatorProcess(opts: StartOptions = {}): Promise<Simulato
         clearTimeout(deadline);
         const smppPort = Number(m[2]);
         const httpPort = Number(m[4]);
+        const smppPorts = m[5] ? m[5].split(',').map(Number) : [smppPort];
         resolve({
           smppPort,
+          smppPorts,
+          ...(m[6] ? { smppsPort: Number(m[6]) } : {}),
           httpPort,
           baseUrl: `${m[3]}:${httpPort}`,
           pid: child.pid!,

@@ -2,9 +2,21 @@
 // it); everything else on stdout is JSON. SIGTERM/SIGINT unbind the ESMEs and exit 0.
 import { ConfigError, loadConfig, type SimConfig } from './config';
 import { log, setLogLevel } from './log';
-import { Simulator } from './simulator';
+import { Simulator, type StartedAddresses } from './simulator';
 
 export const READY_PREFIX = 'smsc-sim ready';
+
+/**
+ * `smsc-sim ready smpp=HOST:PORT http=http://HOST:PORT`, then ` listeners=P1,P2,…` (every plain
+ * SMPP port, the first included) only with more than one listener, and ` smpps=PORT` only with
+ * TLS on: a reader that knows only the first two tokens keeps working.
+ */
+export function readyLine(a: StartedAddresses): string {
+  let line = `${READY_PREFIX} smpp=${a.smpp} http=${a.http}`;
+  if (a.listeners.length > 1) line += ` listeners=${a.listeners.join(',')}`;
+  if (a.smpps !== null) line += ` smpps=${a.smpps}`;
+  return line;
+}
 
 async function main(): Promise<void> {
   let config: SimConfig;
@@ -17,14 +29,14 @@ async function main(): Promise<void> {
   }
   setLogLevel(config.logLevel);
   const sim = new Simulator(config);
-  let addresses: { smpp: string; http: string };
+  let addresses: StartedAddresses;
   try {
     addresses = await sim.start();
   } catch (err) {
     process.stderr.write(`smsc-sim: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`${READY_PREFIX} smpp=${addresses.smpp} http=${addresses.http}\n`);
+  process.stdout.write(`${readyLine(addresses)}\n`);
   log.info('started', { ...addresses, page: `${addresses.http}/`, accounts: config.accounts.map((a) => a.systemId), serviceNumber: config.serviceNumber });
 
   let stopping = false;

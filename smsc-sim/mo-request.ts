@@ -11,13 +11,29 @@ export interface MoRequest {
   sourceNpi?: number;
   serviceType?: string;
   tlvs?: { ussd_service_op?: number; its_session_info?: string };
+  /** Concatenate with the SAR TLVs (§5.3.2.22-24) instead of a UDH. */
+  sar?: boolean;
+  /** Replaces the esm_class outright (UDHI included), e.g. 0x08 SME ack, 0x20 intermediate notification. */
+  esmClass?: number;
+  imsiEncoding?: ImsiEncoding;
+  /** The SMSC message id of this MO (moMessageIdTlvTag); parts get "-1", "-2", … appended. */
+  messageId?: string;
   wait: boolean;
+}
+
+export type ImsiEncoding = 'ascii' | 'tbcd';
+
+export interface MoRequestOptions {
+  /** wait when the body does not say (POST /mo: true, batch entries: false). */
+  defaultWait: boolean;
+  /** Whether moMessageIdTlvTag is set, without which `messageId` has nowhere to go. */
+  moMessageIds: boolean;
 }
 
 const isOctet = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255;
 
 // Limits are the SMPP 3.4 field sizes (§5.2) less the terminating NUL.
-export function parseMoRequest(body: unknown, defaultWait = true): MoRequest | { error: string } {
+export function parseMoRequest(body: unknown, opts: MoRequestOptions): MoRequest | { error: string } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { error: 'body: expected a JSON object' };
   const b = body as Record<string, unknown>;
   if (typeof b.from !== 'string' || b.from.length === 0 || b.from.length > 20) return { error: 'from: expected a string of 1-20 characters' };
@@ -31,6 +47,14 @@ export function parseMoRequest(body: unknown, defaultWait = true): MoRequest | {
   if (b.sourceNpi !== undefined && !isOctet(b.sourceNpi)) return { error: 'sourceNpi: expected an integer 0-255' };
   if (b.serviceType !== undefined && (typeof b.serviceType !== 'string' || b.serviceType.length > 5)) return { error: 'serviceType: expected at most 5 characters' };
   if (b.wait !== undefined && typeof b.wait !== 'boolean') return { error: 'wait: expected a boolean' };
+  if (b.sar !== undefined && typeof b.sar !== 'boolean') return { error: 'sar: expected a boolean' };
+  if (b.esmClass !== undefined && !isOctet(b.esmClass)) return { error: 'esmClass: expected an integer 0-255' };
+  if (b.imsiEncoding !== undefined && b.imsiEncoding !== 'ascii' && b.imsiEncoding !== 'tbcd') return { error: 'imsiEncoding: expected "ascii" or "tbcd"' };
+  if (b.imsiEncoding !== undefined && b.imsi === undefined) return { error: 'imsiEncoding: only with imsi' };
+  if (b.messageId !== undefined) {
+    if (typeof b.messageId !== 'string' || !/^[\x20-\x7e]{1,64}$/.test(b.messageId)) return { error: 'messageId: expected 1-64 printable ASCII characters' };
+    if (!opts.moMessageIds) return { error: 'messageId: the moMessageIdTlvTag setting (SIM_MO_MESSAGE_ID_TLV_TAG) is off, so there is no TLV to carry it' };
+  }
   let tlvs: MoRequest['tlvs'];
   if (b.tlvs !== undefined) {
     if (!b.tlvs || typeof b.tlvs !== 'object' || Array.isArray(b.tlvs)) return { error: 'tlvs: expected an object' };
@@ -52,6 +76,10 @@ export function parseMoRequest(body: unknown, defaultWait = true): MoRequest | {
     sourceNpi: b.sourceNpi as number | undefined,
     serviceType: b.serviceType as string | undefined,
     tlvs,
-    wait: (b.wait as boolean | undefined) ?? defaultWait,
+    sar: b.sar as boolean | undefined,
+    esmClass: b.esmClass as number | undefined,
+    imsiEncoding: b.imsiEncoding as ImsiEncoding | undefined,
+    messageId: b.messageId as string | undefined,
+    wait: (b.wait as boolean | undefined) ?? opts.defaultWait,
   };
 }

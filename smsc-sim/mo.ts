@@ -2,14 +2,15 @@
 // the ESME and keeps redelivering until it is accepted, refused for good, or attempts run out.
 import { randomInt } from 'node:crypto';
 import type { PDUFields } from 'smpp';
-import { concatHeader, encodeText } from './codec';
+import { encodeText } from './codec';
 import type { SimConfig } from './config';
 import type { Counters } from './counters';
 import type { DeliveryEngine, DeliveryJob, Outcome } from './delivery';
 import type { Faults } from './faults';
-import { IMSI_TLV_NAME } from './library';
+import { formatId } from './message-id';
+import { ConcatRefs, moPartFields } from './mo-parts';
 import type { MoRequest } from './mo-request';
-import { ESM_CLASS, statusName, TEMPORARY_STATUSES } from './protocol';
+import { statusName, TEMPORARY_STATUSES } from './protocol';
 
 type PartState = 'pending' | 'acked' | 'failed';
 
@@ -34,6 +35,8 @@ export interface MoRecord {
   parts: number;
   imsi: string | null;
   serviceType: string;
+  /** The SMSC message id of each part (moMessageIdTlvTag), null when that setting is off. */
+  messageIds: string[] | null;
   createdAt: string;
   attempts: number;
   statuses: StatusEvent[];
@@ -55,17 +58,13 @@ export interface MoSummary {
 const RECORD_LIMIT = 100_000;
 const STATUS_EVENTS_LIMIT = 1000;
 
-/** TON/NPI (§5.2.5-6) a network would stamp on the sender: international E.164 or alphanumeric. */
-function sourceAddressing(from: string): { addr: string; ton: number; npi: number } {
-  if (/^\+?\d+$/.test(from)) return { addr: from.replace(/^\+/, ''), ton: 1, npi: 1 };
-  return { addr: from, ton: 5, npi: 0 };
-}
-
 export class MoService {
   private readonly records = new Map<string, MoRecord>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private nextId = 0;
-  private nextRef = randomInt(0, 256); // 8-bit concatenation reference, rolling
+  private readonly refs = new ConcatRefs();
+  // The SMSC's own MO ids start at a random point, apart from the submit_sm ids (submit.ts).
+  private nextSmscId = randomInt(0x80000000, 0xe0000000);
 
   constructor(
     private readonly config: SimConfig,
@@ -80,9 +79,8 @@ export class MoService {
     if ('error' in encoded) return encoded;
     const total = encoded.parts.length;
     if (total > 255) return { error: 'text: longer than 255 parts' };
-    const ref = this.nextRef++ & 0xff;
-    const src = sourceAddressing(req.from);
     const to = req.to ?? this.config.serviceNumber;
+    const messageIds = this.config.moMessageIdTlvTag === null ? null : encoded.parts.map((_, i) => this.smscId(req, i, total));
     const record: MoRecord = {
       id: `mo-${++this.nextId}`,
       from: req.from,
@@ -93,6 +91,7 @@ export class MoService {
       parts: total,
       imsi: req.imsi ?? null,
       serviceType: req.serviceType ?? '',
+      messageIds,
       createdAt: new Date().toISOString(),
       attempts: 0,
       statuses: [],
@@ -104,31 +103,19 @@ export class MoService {
     this.records.set(record.id, record);
     if (this.records.size > RECORD_LIMIT) this.records.delete(this.records.keys().next().value as string);
 
-    const base: PDUFields = {
-      service_type: record.serviceType,
-      source_addr_ton: req.sourceTon ?? src.ton,
-      source_addr_npi: req.sourceNpi ?? src.npi,
-      source_addr: req.sourceTon === undefined ? src.addr : req.from,
-      // short codes have no international form: TON unknown, NPI E.164
-      dest_addr_ton: /^\d{9,}$/.test(to) ? 1 : 0,
-      dest_addr_npi: 1,
-      destination_addr: to.replace(/^\+/, ''),
-      esm_class: total > 1 ? ESM_CLASS.UDHI : 0,
-      data_coding: encoded.dataCoding,
-    };
-    if (req.imsi) base[IMSI_TLV_NAME] = req.imsi;
-    if (req.tlvs?.ussd_service_op !== undefined) base.ussd_service_op = req.tlvs.ussd_service_op;
-    if (req.tlvs?.its_session_info !== undefined) base.its_session_info = Buffer.from(req.tlvs.its_session_info, 'hex');
-
-    const jobs = encoded.parts.map((payload, i) => {
-      const shortMessage = total > 1 ? Buffer.concat([concatHeader(ref, total, i + 1), payload]) : payload;
-      return this.job(record, i, false, { ...base, short_message: shortMessage });
-    });
+    const parts = moPartFields({ req, to, serviceType: record.serviceType, encoded, ref: this.refs.next(req.sar === true), messageIds });
+    const jobs = parts.map((fields, i) => this.job(record, i, false, fields));
     if (this.faults.state.duplicateMo) {
       jobs.push(...encoded.parts.map((_, i) => this.job(record, i, true, jobs[i].fields())));
     }
     for (const job of jobs) this.engine.enqueue(job);
     return record;
+  }
+
+  /** The request's id (with "-<part>" when there are several parts), or one of the SMSC's own. */
+  private smscId(req: MoRequest, part: number, total: number): string {
+    if (req.messageId !== undefined) return total > 1 ? `${req.messageId}-${part + 1}` : req.messageId;
+    return formatId(this.nextSmscId++, this.config.messageIdFormat);
   }
 
   get(id: string): MoRecord | undefined {

@@ -18,6 +18,7 @@ export const STATUS = {
   ESME_RMSGQFUL: 0x14,
   ESME_RINVESMCLASS: 0x43,
   ESME_RTHROTTLED: 0x58,
+  ESME_RINVEXPIRY: 0x62,
   ESME_RX_T_APPN: 0x64,
 } as const;
 
@@ -51,6 +52,8 @@ export const BIND_COMMANDS: Readonly<Record<string, { mode: BindMode; canSubmit:
 /** SMPP 3.4 §5.2.12 esm_class bits. */
 export const ESM_CLASS = {
   MC_DELIVERY_RECEIPT: 0x04,
+  SME_ACKNOWLEDGEMENT: 0x08,
+  INTERMEDIATE_NOTIFICATION: 0x20,
   UDHI: 0x40,
 } as const;
 
@@ -66,6 +69,8 @@ export const RECEIPT_WANTED: Readonly<Record<number, { onSuccess: boolean; onFai
 export const FINAL_STATES = {
   DELIVERED: { messageState: 2, stat: 'DELIVRD', err: '000', dlvrd: '001' },
   UNDELIVERABLE: { messageState: 5, stat: 'UNDELIV', err: '001', dlvrd: '000' },
+  // The validity period (§7.1) ran out before delivery; err is vendor-specific, 000 is common.
+  EXPIRED: { messageState: 3, stat: 'EXPIRED', err: '000', dlvrd: '000' },
 } as const;
 export type FinalState = keyof typeof FINAL_STATES;
 
@@ -97,6 +102,9 @@ export const TLV = {
   receipted_message_id: 0x001e,
   message_state: 0x0427,
   message_payload: 0x0424,
+  sar_msg_ref_num: 0x020c,
+  sar_total_segments: 0x020e,
+  sar_segment_seqnum: 0x020f,
   ussd_service_op: 0x0501,
   its_session_info: 0x1383,
 } as const;

@@ -1,87 +1,22 @@
-// The SMPP 3.4 server side: binds against accounts, session state per connection, enquire_link,
-// unbind, generic_nack, and the hand-off of submit_sm. One bad connection never affects another.
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+// The SMPP 3.4 server side: binds (binds.ts), session state per connection on every listener
+// (listeners.ts), enquire_link, unbind, generic_nack, and the hand-off of submit_sm. One bad
+// connection never affects another.
 import * as smpp from 'smpp';
-import type { PDU, PDUFields, Server, Session } from 'smpp';
+import type { PDU, PDUFields, Session } from 'smpp';
+import { BindLog, bindStatus } from './binds';
 import type { SimConfig } from './config';
 import type { Counters } from './counters';
+import { EsmeSession } from './esme-session';
 import type { Faults } from './faults';
+import { type Listener, type ListeningAddresses, Listeners } from './listeners';
 import { log } from './log';
-import { BIND_COMMANDS, type BindMode, pduString, STATUS, statusName } from './protocol';
+import { BIND_COMMANDS, pduString, STATUS, statusName } from './protocol';
 
 export interface SubmitOutcome {
   status: number;
   messageId?: string;
   /** Runs once the submit_sm_resp has been handed to the socket (receipts must not overtake it). */
   afterResponse?: () => void;
-}
-
-/** node-smpp internals the simulator relies on (see writeRequest). */
-interface LibrarySession {
-  sequence: number;
-  _callbacks: Record<number, (pdu: PDU) => void>;
-}
-
-export class EsmeSession {
-  readonly connectedAt = new Date().toISOString();
-  systemId: string | null = null;
-  mode: BindMode | null = null;
-  canSubmit = false;
-  canReceive = false;
-  boundAt: string | null = null;
-  state: 'open' | 'bound' | 'unbinding' | 'closed' = 'open';
-  inflight = 0; // deliver_sm awaiting a response, for the delivery window
-  readonly counters = { submits: 0, deliverSent: 0, deliverAcked: 0, enquireLinks: 0 };
-
-  constructor(
-    readonly id: number,
-    readonly link: Session,
-  ) {}
-
-  /** Octets exactly as given (bad-input probes); false when the socket cannot take them. */
-  writeRaw(octets: Buffer): boolean {
-    if (!this.link.socket.writable) return false;
-    this.link.socket.write(octets);
-    return true;
-  }
-
-  /**
-   * Writes pre-encoded request octets under the session's next sequence number, taken from the
-   * library's own counter so the two never collide; the ESME's answer (its *_resp or a
-   * generic_nack) reaches `onResponse` as the answer to a library-sent request would. Null when the
-   * socket cannot take it.
-   */
-  writeRequest(octets: Buffer, onResponse: (pdu: PDU) => void): number | null {
-    if (!this.link.socket.writable) return null;
-    const link = this.link as unknown as LibrarySession;
-    if (link.sequence === 0x7fffffff) link.sequence = 0; // the library wraps here too
-    const seq = ++link.sequence;
-    const bytes = Buffer.from(octets);
-    bytes.writeUInt32BE(seq, 12);
-    link._callbacks[seq] = onResponse;
-    this.link.socket.write(bytes);
-    return seq;
-  }
-
-  /** The library keeps response callbacks forever; a request given up on must drop its own. */
-  forgetResponse(seq: number): void {
-    delete (this.link as unknown as LibrarySession)._callbacks[seq];
-  }
-
-  view() {
-    return {
-      id: this.id,
-      systemId: this.systemId,
-      mode: this.mode,
-      remoteAddress: this.link.remoteAddress,
-      remotePort: this.link.remotePort,
-      connectedAt: this.connectedAt,
-      boundAt: this.boundAt,
-      inflight: this.inflight,
-      counters: { ...this.counters },
-    };
-  }
 }
 
 export interface SmscHooks {
@@ -108,7 +43,8 @@ function isTruncated(pdu: PDU): boolean {
 
 export class SmppFront {
   readonly sessions = new Set<EsmeSession>();
-  private readonly server: Server;
+  readonly bindLog = new BindLog();
+  private readonly listeners: Listeners;
   private nextId = 0;
 
   constructor(
@@ -117,43 +53,15 @@ export class SmppFront {
     private readonly faults: Faults,
     private readonly hooks: SmscHooks,
   ) {
-    this.server = smpp.createServer({}, (link) => this.accept(link));
-    this.server.on('error', (err) => log.error('smpp server error', { error: err.message }));
+    this.listeners = new Listeners(config, (link, listener) => this.accept(link, listener));
   }
 
-  listen(): Promise<AddressInfo> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error) => reject(new Error(`cannot listen for SMPP on ${this.config.host}:${this.config.smppPort}: ${err.message}`));
-      this.server.once('error', onError);
-      this.server.listen(this.config.smppPort, this.config.host, () => {
-        this.server.off('error', onError);
-        resolve(this.server.address() as AddressInfo);
-      });
-    });
+  listen(): Promise<ListeningAddresses> {
+    return this.listeners.listen();
   }
 
   bound(): EsmeSession[] {
     return [...this.sessions].filter((s) => s.state === 'bound');
-  }
-
-  /** Fault: every ESME connection is cut without unbind. */
-  dropAll(): number {
-    const all = [...this.sessions];
-    for (const s of all) s.link.destroy();
-    return all.length;
-  }
-
-  /** Fault: octets no SMPP parser can frame (command_length ≥ 0xFF000000). */
-  garbageAll(): number {
-    let n = 0;
-    for (const s of this.sessions) {
-      if (!s.link.socket.writable) continue;
-      const junk = randomBytes(64);
-      junk[0] = 0xff;
-      s.link.socket.write(junk);
-      n++;
-    }
-    return n;
   }
 
   /** Graceful stop (SMPP 3.4 §4.2): unbind every bound ESME, wait for unbind_resp or the deadline. */
@@ -173,14 +81,22 @@ export class SmppFront {
     );
     await Promise.all(waits);
     for (const s of this.sessions) s.link.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.listeners.close();
   }
 
-  private accept(link: Session): void {
-    const esme = new EsmeSession(++this.nextId, link);
+  private accept(link: Session, listener: Listener): void {
+    if (this.faults.isListenerDown(listener.port)) {
+      // Like an SMSC whose SMPP front is down behind an open port: accepted, then closed at once.
+      this.counters.connections_refused++;
+      log.debug('connection refused: listener down', { port: listener.port, remote: `${link.remoteAddress}:${link.remotePort}` });
+      link.on('error', () => {});
+      link.destroy();
+      return;
+    }
+    const esme = new EsmeSession(++this.nextId, link, { port: listener.port, tls: listener.tls });
     this.sessions.add(esme);
     link.socket.setNoDelay(true);
-    log.debug('connection', { session: esme.id, remote: `${link.remoteAddress}:${link.remotePort}` });
+    log.debug('connection', { session: esme.id, port: listener.port, tls: listener.tls, remote: `${link.remoteAddress}:${link.remotePort}` });
     link.on('error', (err: Error & { syscall?: string }) => {
       // Socket errors carry a syscall; everything else was thrown by the PDU parser, after which
       // the library stops reading this connection for good.
@@ -274,11 +190,8 @@ export class SmppFront {
 
   private bind(esme: EsmeSession, pdu: PDU, spec: (typeof BIND_COMMANDS)[string]): void {
     const systemId = pduString(pdu, 'system_id');
-    const account = this.config.accounts.find((a) => a.systemId === systemId);
-    let status: number = STATUS.ESME_ROK;
-    if (esme.state !== 'open') status = STATUS.ESME_RALYBND;
-    else if (!account) status = STATUS.ESME_RINVSYSID;
-    else if (account.password !== pduString(pdu, 'password')) status = STATUS.ESME_RINVPASWD;
+    const status = bindStatus(this.config, this.faults, esme, pdu);
+    this.bindLog.record(esme, pdu, status);
     if (status !== STATUS.ESME_ROK) {
       this.counters.bind_failures++;
       log.info('bind refused', { session: esme.id, systemId, command: pdu.command, status: statusName(status) });
@@ -288,7 +201,7 @@ export class SmppFront {
     esme.state = 'bound';
     esme.boundAt = new Date().toISOString();
     this.counters.binds++;
-    log.info('bound', { session: esme.id, systemId, mode: spec.mode, remote: esme.link.remoteAddress });
+    log.info('bound', { session: esme.id, systemId, mode: spec.mode, port: esme.listener.port, tls: esme.listener.tls, remote: esme.link.remoteAddress });
     // sc_interface_version 0x34: this SMSC speaks SMPP 3.4 (§5.3.2.25).
     this.reply(esme, pdu.response({ system_id: 'smsc-sim', sc_interface_version: 0x34 }));
     this.hooks.onBound(esme);
@@ -306,6 +219,8 @@ export class SmppFront {
     esme.counters.submits++;
     const outcome = this.hooks.onSubmit(esme, pdu);
     const fields: PDUFields = outcome.status ? { command_status: outcome.status } : { message_id: outcome.messageId };
-    this.reply(esme, pdu.response(fields), this.faults.state.slowResponseMs, outcome.afterResponse);
+    // slowSubmitResponseMs delays this answer only, so an ESME's submit timeout can fire while its
+    // enquire_link keeps being answered; the late answer is still sent (SMSCs do not drop them).
+    this.reply(esme, pdu.response(fields), this.faults.submitResponseDelayMs, outcome.afterResponse);
   }
 }

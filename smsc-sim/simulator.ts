@@ -2,9 +2,11 @@
 import type { Server } from 'node:http';
 import { routes } from './api';
 import { pduRoutes } from './api-pdu';
+import { smppRoutes } from './api-smpp';
 import { ussdRoutes } from './api-ussd';
 import { webRoutes } from './api-web';
 import type { SimConfig } from './config';
+import { ConnectionFaults } from './connection-faults';
 import { createCounters, resetCounters } from './counters';
 import { DeliveryEngine } from './delivery';
 import { SimEvents } from './events';
@@ -21,6 +23,13 @@ import { EventStream } from './sse';
 import { SubmitService } from './submit';
 import { UssdService } from './ussd';
 
+export interface StartedAddresses {
+  smpp: string; // "host:port" of the first plain listener
+  http: string;
+  listeners: number[]; // every plain SMPP listener's port, the first included
+  smpps: number | null; // the TLS listener's port, when TLS is on
+}
+
 export class Simulator {
   readonly counters = createCounters();
   readonly faults = new Faults();
@@ -34,6 +43,7 @@ export class Simulator {
   readonly ussd: UssdService;
   readonly smpp: SmppFront;
   readonly probes: ProbeService;
+  readonly connectionFaults: ConnectionFaults;
   private readonly http: Server;
   private readonly stream: EventStream;
 
@@ -67,15 +77,21 @@ export class Simulator {
       onUnparseable: (esme, reason) =>
         this.pduLog.add('in', esme, { command: 'unparseable', seq: null, status: null, statusName: null, octets: 0, note: reason }),
     });
+    this.connectionFaults = new ConnectionFaults(this.smpp.sessions, this.faults);
     this.probes = new ProbeService(config, this.counters, this.smpp, this.pduLog);
     this.stream = new EventStream(this);
-    this.http = createJsonServer([...routes(this), ...pduRoutes(this), ...ussdRoutes(this), ...webRoutes(this, this.stream)]);
+    this.http = createJsonServer([...routes(this), ...smppRoutes(this), ...pduRoutes(this), ...ussdRoutes(this), ...webRoutes(this, this.stream)]);
   }
 
-  async start(): Promise<{ smpp: string; http: string }> {
-    const smppAddr = await this.smpp.listen();
+  async start(): Promise<StartedAddresses> {
+    const smpp = await this.smpp.listen();
     const httpAddr = await listen(this.http, this.config.httpPort, this.config.host);
-    return { smpp: `${smppAddr.address}:${smppAddr.port}`, http: `http://${httpAddr.address}:${httpAddr.port}` };
+    return {
+      smpp: `${smpp.host}:${smpp.ports[0]}`,
+      http: `http://${httpAddr.address}:${httpAddr.port}`,
+      listeners: smpp.ports,
+      smpps: smpp.tlsPort,
+    };
   }
 
   /** POST /reset: a clean slate for the next test; bound sessions stay bound. */
@@ -87,6 +103,7 @@ export class Simulator {
     this.handsets.reset();
     this.faults.reset();
     this.pduLog.reset();
+    this.smpp.bindLog.reset();
     resetCounters(this.counters);
     this.events.emit('reset', null);
   }

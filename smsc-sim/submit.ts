@@ -8,21 +8,29 @@ import type { Counters } from './counters';
 import type { Faults } from './faults';
 import type { HandsetStore } from './handsets';
 import { log } from './log';
+import { formatId } from './message-id';
 import { ESM_CLASS, type FinalState, pduNumber, pduString, RECEIPT_WANTED, STATUS, statusName } from './protocol';
 import type { ReceiptService } from './receipts';
-import type { EsmeSession, SubmitOutcome } from './sessions';
+import type { EsmeSession } from './esme-session';
+import type { SubmitOutcome } from './sessions';
 import type { NetworkMessage } from './ussd';
+import { isExpired, parseValidityPeriod } from './validity';
 
 export interface SubmitLogEntry {
   messageId: string | null;
   session: number;
+  listenerPort: number;
   systemId: string;
   from: string;
+  sourceTon: number;
+  sourceNpi: number;
   to: string;
   dataCoding: number;
   esmClass: number;
   registeredDelivery: number;
   serviceType: string;
+  validityPeriod: string; // as received; '' = the SMSC default (never expires here)
+  expiresAt: string | null; // what validityPeriod means, as an ISO time
   partInfo: ConcatInfo | null;
   textPart: string;
   status: number;
@@ -82,19 +90,27 @@ export class SubmitService {
     const udh = esmClass & ESM_CLASS.UDHI ? splitUserData(octets) : { concat: null, payload: octets };
     const concat = udh?.concat ?? sarInfo(pdu);
     const payload = udh?.payload ?? octets;
+    const submittedAt = new Date();
+    const validityPeriod = pduString(pdu, 'validity_period');
+    const validity = parseValidityPeriod(validityPeriod, submittedAt);
     const entry: SubmitLogEntry = {
       messageId: null,
       session: esme.id,
+      listenerPort: esme.listener.port,
       systemId: esme.systemId ?? '',
       from: pduString(pdu, 'source_addr'),
+      sourceTon: pduNumber(pdu, 'source_addr_ton'),
+      sourceNpi: pduNumber(pdu, 'source_addr_npi'),
       to: pduString(pdu, 'destination_addr'),
       dataCoding,
       esmClass,
       registeredDelivery: pduNumber(pdu, 'registered_delivery'),
       serviceType: pduString(pdu, 'service_type'),
+      validityPeriod,
+      expiresAt: 'expiresAt' in validity && validity.expiresAt ? validity.expiresAt.toISOString() : null,
       partInfo: concat,
       textPart: decodeText(dataCoding, payload),
-      status: this.admit(pdu, udh !== null),
+      status: this.admit(pdu, udh !== null, !('error' in validity)),
       statusName: '',
       receipt: null,
       at: new Date().toISOString(),
@@ -103,7 +119,8 @@ export class SubmitService {
     this.record(entry);
     if (entry.status !== STATUS.ESME_ROK) return { status: entry.status };
 
-    const messageId = (this.nextId++).toString(16);
+    const idNumber = this.nextId++;
+    const messageId = formatId(idNumber, this.config.messageIdFormat);
     entry.messageId = messageId;
     this.counters.submits_accepted++;
     const ussdOp = typeof pdu.ussd_service_op === 'number' ? pdu.ussd_service_op : undefined;
@@ -126,11 +143,10 @@ export class SubmitService {
       ussdServiceOp: ussdOp,
     });
     log.debug('submit accepted', { messageId, to: entry.to, parts: concat?.total ?? 1 });
-    const submittedAt = new Date();
-    return { status: STATUS.ESME_ROK, messageId, afterResponse: () => this.scheduleDelivery(pdu, entry, messageId, submittedAt) };
+    return { status: STATUS.ESME_ROK, messageId, afterResponse: () => this.scheduleDelivery(pdu, entry, idNumber, submittedAt) };
   }
 
-  private admit(pdu: PDU, udhParsed: boolean): number {
+  private admit(pdu: PDU, udhParsed: boolean, validityParsed: boolean): number {
     const fail = (status: number, counter: 'submits_queue_full' | 'submits_throttled' | 'submits_rejected') => {
       this.counters[counter]++;
       return status;
@@ -140,6 +156,8 @@ export class SubmitService {
     if (!pduString(pdu, 'destination_addr')) return fail(STATUS.ESME_RINVDSTADR, 'submits_rejected');
     // UDHI set but the header does not fit in the octets: the esm_class claim is false (§5.2.12).
     if (!udhParsed) return fail(STATUS.ESME_RINVESMCLASS, 'submits_rejected');
+    // §5.1.3 0x62: a validity_period that is not a §7.1.1 time.
+    if (!validityParsed) return fail(STATUS.ESME_RINVEXPIRY, 'submits_rejected');
     return STATUS.ESME_ROK;
   }
 
@@ -149,17 +167,26 @@ export class SubmitService {
     if (this.submitLog.length > limit + Math.ceil(limit / 10)) this.submitLog.splice(0, this.submitLog.length - limit);
   }
 
-  /** The handset gets the part after the configured delay; then the receipt, if asked for. */
-  private scheduleDelivery(pdu: PDU, entry: SubmitLogEntry, messageId: string, submittedAt: Date): void {
+  /**
+   * The handset gets the part after the configured delay, unless its validity period ran out by
+   * then (EXPIRED: never shown as delivered); then the receipt, if asked for.
+   */
+  private scheduleDelivery(pdu: PDU, entry: SubmitLogEntry, idNumber: number, submittedAt: Date): void {
+    const messageId = entry.messageId!;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      const final: FinalState = this.faults.isUndeliverable(entry.to) ? 'UNDELIVERABLE' : 'DELIVERED';
+      const expiresAt = entry.expiresAt === null ? null : new Date(entry.expiresAt);
+      let final: FinalState = 'DELIVERED';
+      if (isExpired(expiresAt, new Date())) final = 'EXPIRED';
+      else if (this.faults.isUndeliverable(entry.to)) final = 'UNDELIVERABLE';
+      if (final === 'EXPIRED') this.counters.submits_expired++;
       this.handsets.markFinal(messageId, final);
       const wanted = RECEIPT_WANTED[entry.registeredDelivery & 0x03];
       if (!(final === 'DELIVERED' ? wanted.onSuccess : wanted.onFailure)) return;
       entry.receipt = 'pending';
       this.receipts.send({
         messageId,
+        idNumber,
         systemId: entry.systemId,
         submitSource: { addr: entry.from, ton: pduNumber(pdu, 'source_addr_ton'), npi: pduNumber(pdu, 'source_addr_npi') },
         submitDest: { addr: entry.to, ton: pduNumber(pdu, 'dest_addr_ton'), npi: pduNumber(pdu, 'dest_addr_npi') },

@@ -5,7 +5,7 @@
 import { clock, el, get, post, srOnly } from './api.js';
 
 const INBOX_SHOWN = 50;
-const STATE_TEXT = { ENROUTE: 'En route', DELIVERED: 'Delivered', UNDELIVERABLE: 'Undeliverable' };
+const STATE_TEXT = { ENROUTE: 'En route', DELIVERED: 'Delivered', UNDELIVERABLE: 'Undeliverable', EXPIRED: 'Expired' };
 const USSD_STATE_TEXT = { open: 'Session open', ended: 'Session ended', aborted: 'You hung up' };
 
 let nextDomId = 0;

@@ -75,7 +75,7 @@ export function createNetworkPanel() {
         'li',
         { class: 'bind' },
         el('strong', { text: s.systemId ?? '?' }),
-        ` ${s.mode} · ${s.remoteAddress}:${s.remotePort} · bound ${clock(s.boundAt)} · ${s.inflight} in flight`,
+        ` ${s.mode} · ${s.remoteAddress}:${s.remotePort} → port ${s.listenerPort}${s.tls ? ' (TLS)' : ''} · bound ${clock(s.boundAt)} · ${s.inflight} in flight`,
       ),
     );
     if (items.length === 0) items.push(el('li', { class: 'empty', text: 'No ESME bound' }));

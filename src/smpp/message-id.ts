@@ -8,7 +8,7 @@
  * The canonical key is what both sides are stored and looked up under:
  * - 'hex' / 'decimal': the id is a number written in that base → `n:<decimal value>`. So "1234"
  *   read as hex and "4660" read as decimal are the same message, while "1234" hex and "1234"
- *   decimal are not (messageIdCandidates in receipt.ts cannot tell these apart).
+ *   decimal are not (guessing both bases, as simpair once did, cannot tell these apart).
  * - 'string': an opaque id → `s:<id>` trimmed, lower-cased, leading zeros stripped ("0" stays).
  * The prefix keeps a numeric key from ever meeting a string one.
  */

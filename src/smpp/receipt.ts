@@ -146,7 +146,7 @@ export type ParsedReceipt =
 /**
  * TLVs receipted_message_id (0x001E) and message_state (0x0427) win over the text, field by field;
  * the text fills whatever the TLVs lack. `messageId` is returned as given (trimmed); look it up
- * with messageIdCandidates. `error` is the text's `err:` (network-specific, kept verbatim).
+ * with canonicalMessageId (message-id.ts) in the connection's format. `error` is the text's `err:` (network-specific, kept verbatim).
  */
 export function parseReceipt(input: { receiptedMessageId?: string; messageState?: number; text?: string }): ParsedReceipt {
   const fromText = input.text !== undefined ? parseReceiptText(input.text) : {};
@@ -169,34 +169,3 @@ export function parseReceipt(input: { receiptedMessageId?: string; messageState?
 
 const nonEmpty = (s: string | undefined): string | undefined => (s ? s : undefined);
 
-/**
- * Message id normalisation: trim, lower-case, strip leading zeros ("0" stays "0").
- * SMSCs zero-pad receipt ids (Appendix B shows a 10-digit id) and mix hex letter case.
- *
- * Store each submit_sm_resp id under normaliseMessageId(id); on a receipt, look up every entry
- * of messageIdCandidates(receiptId) (first hit wins).
- */
-export function normaliseMessageId(id: string): string {
-  const lower = id.trim().toLowerCase();
-  const stripped = lower.replace(/^0+/, '');
-  return stripped === '' && lower !== '' ? '0' : stripped;
-}
-
-/**
- * Superseded by message-id.ts canonicalMessageId (the format configured per SMSC connection
- * instead of guessed); kept while the gateway still calls it.
- *
- * The normalised id, then its hex form when it is all decimal digits, then its decimal form when
- * it is valid hex. Some SMSCs answer submit_sm_resp with a hex id and put the decimal value in the
- * receipt text, others the reverse; either way one of these meets the stored normalised id.
- * BigInt because ids often exceed 2^53. An all-digit id is also valid hex, so it yields both
- * conversions; a false match needs another in-flight message whose id is exactly that number in
- * the other base, which we accept.
- */
-export function messageIdCandidates(id: string): string[] {
-  const normalised = normaliseMessageId(id);
-  const candidates = [normalised];
-  if (/^[0-9]+$/.test(normalised)) candidates.push(BigInt(normalised).toString(16));
-  if (/^[0-9a-f]+$/.test(normalised)) candidates.push(BigInt('0x' + normalised).toString(10));
-  return [...new Set(candidates)];
-}

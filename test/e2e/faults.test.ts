@@ -101,7 +101,8 @@ describe('faults: nothing lost, nothing paid twice (end to end, separate process
     });
   });
 
-  it('the SMSC sends the same deliver_sm twice', async () => {
+  it('the SMSC sends the same deliver_sm twice (with its message ids, which identify them)', async () => {
+    await rig.withSmscMessageIds();
     await check('duplicate deliver_sm', async () => {
       const sent = (await counters()).mo_sent;
       await faults({ duplicateMo: true });

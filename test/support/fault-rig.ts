@@ -13,6 +13,9 @@ import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from './
 // counts every message afterwards. Used by the CI-sized fault tests and by scripts/faults.ts.
 
 type Sim = Awaited<ReturnType<typeof startSimulatorProcess>>;
+
+/** The vendor TLV in which the simulator sends its MO message ids (0x1501). */
+const SMSC_MESSAGE_ID_TAG = 0x1501;
 type Role = 'gateway' | 'worker' | 'api';
 
 export interface StreamOptions {
@@ -71,15 +74,27 @@ export class FaultRig {
   }
 
   startSim(): Promise<Sim> {
-    return startSimulatorProcess({ env: { SIM_SMPP_PORT: String(this.smppPort), SIM_DELIVERY_RECEIPT_DELAY_MS: '20', SIM_REDELIVERY_DELAY_MS: '500', SIM_REDELIVERY_MAX_ATTEMPTS: '200' } });
+    // Every MO carries the SMSC's own message id (as real SMSCs that duplicate deliver_sm do); the
+    // gateway reads it only where a scenario configures SMPP_MESSAGE_ID_TLV_TAG (withSmscMessageIds),
+    // so the other scenarios exercise identity by content and evidence.
+    return startSimulatorProcess({
+      env: { SIM_SMPP_PORT: String(this.smppPort), SIM_DELIVERY_RECEIPT_DELAY_MS: '20', SIM_REDELIVERY_DELAY_MS: '500', SIM_REDELIVERY_MAX_ATTEMPTS: '200', SIM_MO_MESSAGE_ID_TLV_TAG: String(SMSC_MESSAGE_ID_TAG) },
+    });
   }
 
   get baseUrl(): string {
     return this.processes.get('api')!.baseUrl;
   }
 
-  async startRole(name: string, role: Role): Promise<SimpairProcess> {
-    const p = await startSimpair({ ...this.env, GATEWAY_NAME: name }, role);
+  /** Restarts the gateway gracefully reading the SMSC's MO message ids (until its next restart). */
+  async withSmscMessageIds(): Promise<void> {
+    await this.processes.get('gateway')!.stop();
+    await this.startRole('gateway', 'gateway', { SMPP_MESSAGE_ID_TLV_TAG: String(SMSC_MESSAGE_ID_TAG) });
+    await waitFor('the gateway bound', async () => (await http('GET', `${this.baseUrl}/readyz`)).status === 200, 20_000);
+  }
+
+  async startRole(name: string, role: Role, extraEnv: Record<string, string> = {}): Promise<SimpairProcess> {
+    const p = await startSimpair({ ...this.env, ...extraEnv, GATEWAY_NAME: name }, role);
     this.processes.set(name, p);
     return p;
   }

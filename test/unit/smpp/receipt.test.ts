@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import {
   isDeliveryReceipt,
   MESSAGE_STATE,
-  messageIdCandidates,
-  normaliseMessageId,
   parseReceipt,
   parseReceiptText,
   RECEIPT_STATES,
@@ -159,39 +157,6 @@ describe('smpp/receipt', () => {
       });
       assert.deepEqual(parseReceipt({ text: 'id:5 stat:WHATEVER' }), { ok: false, reason: 'missing_state' });
       assert.deepEqual(parseReceipt({ receiptedMessageId: '5' }), { ok: false, reason: 'missing_state' });
-    });
-  });
-
-  describe('message ids', () => {
-    it('normalises case, whitespace and leading zeros', () => {
-      assert.equal(normaliseMessageId(' 00AbC '), 'abc');
-      assert.equal(normaliseMessageId('000'), '0');
-      assert.equal(normaliseMessageId('0123456789'), '123456789');
-      assert.equal(normaliseMessageId('ad1c2a0f-7e'), 'ad1c2a0f-7e');
-    });
-
-    it('offers hex for decimal ids and decimal for hex ids', () => {
-      assert.deepEqual(messageIdCandidates('00FF'), ['ff', '255']);
-      assert.deepEqual(messageIdCandidates('255'), ['255', 'ff', '597']);
-      assert.deepEqual(messageIdCandidates('msg-1'), ['msg-1']);
-    });
-
-    it('uses BigInt for ids beyond 2^53', () => {
-      assert.deepEqual(messageIdCandidates('FFFFFFFFFFFFFFFF').slice(0, 2), ['ffffffffffffffff', '18446744073709551615']);
-      assert.ok(messageIdCandidates('18446744073709551615').includes('ffffffffffffffff'));
-    });
-
-    it('lets a submit_sm_resp id and a receipt id in the other base meet', () => {
-      const cases: [resp: string, receipt: string][] = [
-        ['1A2B3C4D', '439041101'], // hex in the response, decimal in the receipt text
-        ['439041101', '1a2b3c4d'], // the reverse
-        ['0000abc', 'ABC'], // padding and case
-        ['9007199254740993', '20000000000001'], // 2^53 + 1, not exact as a double
-      ];
-      for (const [resp, receipt] of cases) {
-        const stored = new Set([normaliseMessageId(resp)]);
-        assert.ok(messageIdCandidates(receipt).some((c) => stored.has(c)), `${resp} vs ${receipt}`);
-      }
     });
   });
 
