@@ -48,6 +48,8 @@ export class DeliveryEngine {
   constructor(
     private readonly settings: DeliverySettings,
     private readonly receivers: () => EsmeSession[],
+    /** Fault: true when this answer is to be lost with its link (the ESME answered; we never saw it). */
+    private readonly loseAnswer: (job: DeliveryJob) => boolean = () => false,
   ) {}
 
   enqueue(job: DeliveryJob): void {
@@ -123,7 +125,16 @@ export class DeliveryEngine {
     this.inflight.add(entry);
     const written = esme.link.send(
       pdu,
-      (resp) => this.settle(entry, { kind: 'response', status: resp.command_status }),
+      (resp) => {
+        if (this.loseAnswer(job)) {
+          // The link dies with the ESME's answer in flight: to the SMSC it is unanswered, and it
+          // redelivers over the next bind (SMPP 3.4 §4.6.2), although the ESME did answer.
+          this.settle(entry, { kind: 'closed' });
+          esme.link.destroy();
+          return;
+        }
+        this.settle(entry, { kind: 'response', status: resp.command_status });
+      },
       undefined,
       () => this.settle(entry, { kind: 'closed' }),
     );

@@ -10,6 +10,7 @@ export interface FaultState {
   undeliverableTo: string[]; // handsets that never get messages: receipts say UNDELIV
   refuseBinds: number | null; // command_status every bind is refused with (e.g. 0x0e ESME_RINVPASWD)
   downListeners: number[]; // listener ports whose sessions are cut and whose new connections are closed at once
+  loseMoAnswers: number; // the next n deliver_sm_resp to MOs are lost: the link is cut as they arrive, the MO redelivered
 }
 
 const initial = (): FaultState => ({
@@ -22,6 +23,7 @@ const initial = (): FaultState => ({
   undeliverableTo: [],
   refuseBinds: null,
   downListeners: [],
+  loseMoAnswers: 0,
 });
 
 type Check = (v: unknown) => boolean;
@@ -37,6 +39,7 @@ const CHECKS: Record<keyof FaultState, [Check, string]> = {
   // §5.1.3: command_status is 4 octets; 0 would be no refusal at all.
   refuseBinds: [(v) => v === null || intIn(1, 0xffffffff)(v), 'a command_status 1-4294967295 or null'],
   downListeners: [(v) => Array.isArray(v) && v.every(intIn(1, 65535)), 'an array of port numbers 1-65535'],
+  loseMoAnswers: [intIn(0, 10_000), 'an integer 0-10000'],
 };
 
 const WINDOW_MS = 1000;
@@ -79,6 +82,13 @@ export class Faults {
   /** Delay before a submit_sm_resp: slowResponseMs plus slowSubmitResponseMs. */
   get submitResponseDelayMs(): number {
     return this.state.slowResponseMs + this.state.slowSubmitResponseMs;
+  }
+
+  /** Consumes one lost MO answer of the loseMoAnswers fault; false when none is left. */
+  takeLostAnswer(): boolean {
+    if (this.state.loseMoAnswers <= 0) return false;
+    this.state.loseMoAnswers--;
+    return true;
   }
 
   isListenerDown(port: number): boolean {

@@ -58,6 +58,7 @@ export class Simulator {
         window: config.deliverWindow,
       },
       () => this.smpp.bound().filter((s) => s.canReceive),
+      (job) => job.systemId === null && this.faults.takeLostAnswer(),
     );
     this.receipts = new ReceiptService(config, this.counters, this.engine);
     this.mo = new MoService(config, this.counters, this.faults, this.engine);

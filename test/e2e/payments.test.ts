@@ -126,27 +126,6 @@ describe('payments end to end over SMPP', function () {
     assert.equal(await balance(main), '5.00');
   });
 
-  it('debits once when the SMSC delivers every MO twice', async () => {
-    const { main, device } = await enrol('100.00');
-    await http('PUT', `${sys.sim.baseUrl}/faults`, { duplicateMo: true });
-    try {
-      await send(main, 'PAY 7.00 SHOP42');
-      const code = codeOf(await nthMessage(main, 1, /code/));
-      await send(device, `PAY 7.00 SHOP42 ${code}`);
-      await nthMessage(main, 2, /Paid/i);
-    } finally {
-      await http('PUT', `${sys.sim.baseUrl}/faults`, { duplicateMo: false });
-    }
-    // a replay of the device half after completion must not debit again either
-    await send(device, 'PAY 7.00 SHOP42');
-    await nthMessage(device, 2, /waiting for the request/); // a new half that waits, not a second payment
-    await sys.repliesDrained();
-    assert.equal((await inbox(main)).length, 2, 'no second Paid');
-    assert.equal(await balance(main), '93.00');
-    const list = await admin<{ payments: Array<{ state: string }> }>('GET', `/v1/payments?msisdn=${main}&state=completed`);
-    assert.equal(list.body.payments.length, 1);
-  });
-
   it('locks the main SIM after 5 failed authentications and then refuses its payments', async () => {
     const { main, device } = await enrol('100.00');
     for (let i = 1; i <= 5; i++) {
