@@ -109,15 +109,22 @@ export class SmscConnection {
   }
 }
 
+/** What routing needs to know of a connection. */
+export interface Routable {
+  name: string;
+  transmitter(): { outstanding: number } | null;
+  serves(destination: string): number;
+}
+
 /**
  * The connection for one reply: the one its MO came in on while it can transmit; otherwise the
  * transmitting connection whose route prefix matches the destination best (connections without
  * routes serve any destination), the least busy among equals. Null when none can transmit.
  */
-export function chooseConnection(connections: readonly SmscConnection[], destination: string, via?: string): SmscConnection | null {
+export function chooseConnection<C extends Routable>(connections: readonly C[], destination: string, via?: string): C | null {
   const preferred = via ? connections.find((c) => c.name === via) : undefined;
   if (preferred && preferred.transmitter() && preferred.serves(destination) >= 0) return preferred;
-  let best: SmscConnection | null = null;
+  let best: C | null = null;
   let bestScore = -1;
   let bestLoad = Infinity;
   for (const c of connections) {
