@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { SmppRequestError, SmppTimeoutError, type EsmeSession } from '../smpp/esme-session';
+import { NotBoundError, SmppRequestError, SmppTimeoutError, type EsmeSession } from '../smpp/esme-session';
 import type { smpp } from '../smpp/library';
 import { isTemporary, statusName } from '../smpp/status';
-import { splitForSubmit, type SubmitSplit } from '../smpp/split';
-import { chooseDataCoding, encodeText } from '../smpp/text';
+import { outboundCoding, splitForSubmit, type SubmitSplit } from '../smpp/split';
 import { validityPeriod } from '../smpp/validity';
 import type { MtJob, MtMessage } from '../queues';
 import type { ReplyStore } from '../store/replies';
@@ -72,7 +71,9 @@ export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<
   async function sendMessage(job: Job<MtJob>, mt: MtMessage, accepted: Set<number>): Promise<void> {
     const progress = job.data.progress?.[mt.id];
     const ref = progress?.ref ?? randomInt(0, 256);
-    const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text) : splitForSubmit(mt.text, { ref });
+    // The coding of data_coding 0 is a property of the SMSC; the route taken now decides it.
+    const alphabet = opts.route(mt)?.config.defaultAlphabet ?? 'gsm7';
+    const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text, alphabet) : splitForSubmit(mt.text, { ref, defaultAlphabet: alphabet });
     // Progress (the UDH reference) matters only when a retry could resend some parts of a message.
     if (!progress && segments.length > 1) await job.updateData({ ...job.data, progress: { ...job.data.progress, [mt.id]: { ref, sent: [] } } });
     for (let i = 0; i < segments.length; i++) {
@@ -126,7 +127,9 @@ export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<
           resp = late;
         } else {
           const status = late ? late.command_status : err instanceof SmppRequestError ? err.status : null;
-          if (status === null) throw err; // timeout without an answer, or the link went: the job is retried
+          // The link went before the answer: another connection (or the same, rebound) carries it.
+          if (err instanceof NotBoundError && attempt < opts.partAttempts) continue;
+          if (status === null) throw err; // timeout without an answer: the job is retried
           if (isTemporary(status)) {
             metrics.mtThrottled.inc();
             conn.throttle.onThrottled(Date.now());
@@ -151,7 +154,7 @@ export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<
  * A USSD screen is one submit_sm, never a concatenated SMS: up to 182 GSM characters (unpacked in
  * the PDU, so at most 182 octets of short_message), without UDH.
  */
-function ussdScreen(text: string): SubmitSplit {
-  const dataCoding = chooseDataCoding(text);
-  return { dataCoding, udhi: false, segments: [encodeText(text, dataCoding)] };
+function ussdScreen(text: string, alphabet: 'gsm7' | 'latin1'): SubmitSplit {
+  const { dataCoding, encode } = outboundCoding(text, alphabet);
+  return { dataCoding, udhi: false, segments: [encode(text)] };
 }

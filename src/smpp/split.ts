@@ -33,18 +33,31 @@ export interface SubmitSplit {
  * `ref` is the concatenation reference shared by all parts; it is taken modulo 2^refBits so a
  * caller may pass a running counter. Throws RangeError above 255 parts.
  */
-export function splitForSubmit(text: string, opts: { ref: number; refBits?: 8 | 16 }): SubmitSplit {
+export function splitForSubmit(text: string, opts: { ref: number; refBits?: 8 | 16; defaultAlphabet?: 'gsm7' | 'latin1' }): SubmitSplit {
   const refBits = opts.refBits ?? 8;
-  const dataCoding = chooseDataCoding(text);
+  const { dataCoding, encode } = outboundCoding(text, opts.defaultAlphabet ?? 'gsm7');
   const chunks = chunkText(text, dataCoding, refBits);
   if (chunks.length === 1) {
-    return { dataCoding, udhi: false, segments: [encodeText(text, dataCoding)] };
+    return { dataCoding, udhi: false, segments: [encode(text)] };
   }
   const ref = ((opts.ref % 2 ** refBits) + 2 ** refBits) % 2 ** refBits;
-  const segments = chunks.map((chunk, i) =>
-    Buffer.concat([buildConcatUdh(ref, chunks.length, i + 1, refBits), encodeText(chunk, dataCoding)]),
-  );
+  const segments = chunks.map((chunk, i) => Buffer.concat([buildConcatUdh(ref, chunks.length, i + 1, refBits), encode(chunk)]));
   return { dataCoding, udhi: true, segments };
+}
+
+/**
+ * data_coding 0 is "SMSC default alphabet" (SMPP 3.4 §5.2.19): GSM 03.38 octets on most SMSCs,
+ * Latin-1 on some. On a Latin-1 SMSC a text that GSM and Latin-1 both carry goes as Latin-1 octets
+ * with data_coding 0 (the SMSC converts it for the air, so GSM capacities still apply); anything
+ * else goes as UCS2.
+ */
+export function outboundCoding(text: string, defaultAlphabet: 'gsm7' | 'latin1'): { dataCoding: OutboundDataCoding; encode: (t: string) => Buffer } {
+  const gsm = chooseDataCoding(text);
+  if (defaultAlphabet === 'latin1' && gsm === DATA_CODING.GSM7) {
+    if (/^[\u0000-\u00ff]*$/.test(text)) return { dataCoding: DATA_CODING.GSM7, encode: (t) => Buffer.from(t, 'latin1') };
+    return { dataCoding: DATA_CODING.UCS2, encode: (t) => encodeText(t, DATA_CODING.UCS2) };
+  }
+  return { dataCoding: gsm, encode: (t) => encodeText(t, gsm) };
 }
 
 /** Number of submit_sm PDUs the text needs; carriers rate-limit by this, not by messages. */

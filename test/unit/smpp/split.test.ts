@@ -34,6 +34,19 @@ function partTexts(split: SubmitSplit): string[] {
 }
 
 describe('smpp/split', () => {
+  it('on a Latin-1 SMSC, data_coding 0 carries Latin-1 octets; text outside Latin-1 goes as UCS2', () => {
+    const latin = splitForSubmit('Paid 12.50 KES à café', { ref: 1, defaultAlphabet: 'latin1' });
+    assert.equal(latin.dataCoding, 0);
+    assert.deepEqual(latin.segments[0], Buffer.from('Paid 12.50 KES à café', 'latin1'));
+    const gsm = splitForSubmit('Paid 12.50 KES à café', { ref: 1 });
+    assert.notDeepEqual(gsm.segments[0], latin.segments[0], 'GSM 03.38 octets differ for à and é');
+    const greek = splitForSubmit('Δ paid', { ref: 1, defaultAlphabet: 'latin1' });
+    assert.equal(greek.dataCoding, 8, 'Δ is GSM but not Latin-1');
+    const long = splitForSubmit('x'.repeat(200), { ref: 7, defaultAlphabet: 'latin1' });
+    assert.equal(long.segments.length, 2, 'GSM capacities still apply');
+    assert.deepEqual(long.segments[0].subarray(6), Buffer.from('x'.repeat(153), 'latin1'));
+  });
+
   it('sends 160 GSM septets as one segment and 161 as two', () => {
     const at = splitForSubmit('a'.repeat(160), { ref: 1 });
     assert.equal(at.dataCoding, 0);
