@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
 import { connect } from './support/esme';
 import { simulatorSuite } from './support/suite';
+import type { BindLogEntry } from '../../smsc-sim/binds';
 
 // The refuseBinds fault and GET /binds, the log of every bind attempt.
 
-interface BindEntry {
-  at: string;
-  atMs: number;
-  session: number;
-  listenerPort: number;
-  tls: boolean;
-  command: string;
-  systemId: string;
-  systemType: string;
-  addrTon: number;
-  addrNpi: number;
-  addressRange: string;
-  status: number;
-  statusName: string;
-}
+type BindEntry = BindLogEntry;
 
 describe('smsc-sim: refused binds and the bind log', function () {
   this.timeout(20000);
