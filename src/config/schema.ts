@@ -146,6 +146,25 @@ export const configSchema = z.object({
     maxPayment: decimalAmount,
     dailyMax: decimalAmount,
     maxFailedAuth: z.number().int().min(1).max(100),
+    /** The owner's failed authentications older than this no longer count toward her lockout. */
+    failedAuthDecaySeconds: positiveInt,
+    /** An IMSI-enrolled SIM whose MO has no readable IMSI: `refuse` (no code) or `allow`. */
+    missingImsiPolicy: z.enum(['refuse', 'allow']),
+    /** Unknown or foreign codes one sender may present within presenterWindowSeconds before it is ignored. */
+    presenterMaxFailures: z.number().int().min(1).max(1000),
+    presenterWindowSeconds: positiveInt,
+  }),
+  /**
+   * The operator's SIM-swap check (GSMA Open Gateway / CAMARA SIM Swap style: POST {url}/check
+   * {phoneNumber, maxAge} → {swapped}); null url = not used.
+   */
+  simSwap: z.object({
+    url: z.string().regex(/^https?:\/\/.+/, 'must be an http(s) URL').nullable(),
+    token: z.string().min(1).nullable(),
+    maxAgeHours: z.number().int().min(1).max(2400),
+    timeoutMs: positiveInt,
+    /** When the check does not answer in time: `refuse` the request (default) or `allow` it. */
+    onUnavailable: z.enum(['refuse', 'allow']),
   }),
   worker: z.object({
     concurrency: z.number().int().min(1).max(1000),
@@ -196,6 +215,16 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'LOG_LEVEL', path: 'logLevel', parse: asString },
   { env: 'PAYMENT_WINDOW_SECONDS', path: 'payments.windowSeconds', parse: asInt },
   { env: 'PAYMENT_STRICT', path: 'payments.strict', parse: asBool },
+  { env: 'PAYMENT_MISSING_IMSI_POLICY', path: 'payments.missingImsiPolicy', parse: asString },
+  { env: 'PAYMENT_MAX_FAILED_AUTH', path: 'payments.maxFailedAuth', parse: asInt },
+  { env: 'PAYMENT_FAILED_AUTH_DECAY_SECONDS', path: 'payments.failedAuthDecaySeconds', parse: asInt },
+  { env: 'PRESENTER_MAX_FAILURES', path: 'payments.presenterMaxFailures', parse: asInt },
+  { env: 'PRESENTER_WINDOW_SECONDS', path: 'payments.presenterWindowSeconds', parse: asInt },
+  { env: 'SIM_SWAP_URL', path: 'simSwap.url', parse: asString },
+  { env: 'SIM_SWAP_TOKEN', path: 'simSwap.token', parse: asString },
+  { env: 'SIM_SWAP_MAX_AGE_HOURS', path: 'simSwap.maxAgeHours', parse: asInt },
+  { env: 'SIM_SWAP_TIMEOUT_MS', path: 'simSwap.timeoutMs', parse: asInt },
+  { env: 'SIM_SWAP_ON_UNAVAILABLE', path: 'simSwap.onUnavailable', parse: asString },
   { env: 'WORKER_CONCURRENCY', path: 'worker.concurrency', parse: asInt },
   { env: 'WORKER_LOCK_DURATION_MS', path: 'worker.lockDurationMs', parse: asInt },
   { env: 'WORKER_STALLED_INTERVAL_MS', path: 'worker.stalledIntervalMs', parse: asInt },

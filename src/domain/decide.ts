@@ -10,10 +10,13 @@ import {
   deviceRejectedText,
   deviceWaitingText,
   expiredText,
+  foreignAttemptText,
+  lateConfirmationText,
   lockedText,
   noPendingPaymentText,
   notLinkedText,
   rejectedText,
+  simUnconfirmedText,
 } from './replies';
 import { countFailedAuth, settle, type SettleContext } from './settle';
 import type { Device, SubscriberView } from './view';
@@ -27,9 +30,20 @@ export { applyDecisionToView, utcDate, type Device, type SubscriberView } from '
 
 export type PaymentEvent =
   /** PAY from the main SIM itself. */
-  | { type: 'request'; moId: string; amountMinor: number; merchant: string; imsi?: string; channel: 'sms' | 'ussd' }
+  | {
+      type: 'request';
+      moId: string;
+      amountMinor: number;
+      merchant: string;
+      imsi?: string;
+      /** The network sent an IMSI TLV that could not be read: no IMSI, and not silently so. */
+      imsiUnreadable?: boolean;
+      /** The operator's SIM-swap check (when configured): swapped within maxAge, not, or no answer. */
+      simSwap?: 'swapped' | 'not_swapped' | 'unavailable';
+      channel: 'sms' | 'ussd';
+    }
   /** PAY from a device SIM, attributed to this view by its code or by the device → main binding. */
-  | { type: 'device'; moId: string; device: string; imsi?: string; amountMinor: number; merchant: string; code?: string }
+  | { type: 'device'; moId: string; device: string; imsi?: string; imsiUnreadable?: boolean; amountMinor: number; merchant: string; code?: string }
   /** The delayed expiry job of a payment fired. */
   | { type: 'expire'; paymentId: string }
   /** CANCEL [code] from the main SIM. */
@@ -39,6 +53,8 @@ export interface DecideContext extends SettleContext {
   windowMs: number;
   /** Strict mode: device halves must carry the code; device-first order is off. */
   strict: boolean;
+  /** An IMSI-enrolled SIM whose MO carries no readable IMSI: refused (default) or let through. */
+  missingImsiPolicy: 'refuse' | 'allow';
   /** Whether the event's merchant is registered, and its display name. */
   merchantExists: boolean;
   merchantName?: string;
@@ -70,7 +86,10 @@ export function decide(view: SubscriberView, event: PaymentEvent, ctx: DecideCon
 function onRequest(view: SubscriberView, event: RequestEvent, ctx: DecideContext): Decision {
   if (alreadyApplied(view, event.moId, ctx)) return decision('noop');
   if (view.locked) return lockedRefusal([view.msisdn]);
-  if (imsiDiffers(view.imsi, event.imsi)) return simSwapLock([view.msisdn]);
+  if (imsiDiffers(view.imsi, event.imsi) || event.simSwap === 'swapped') return simSwapLock([view.msisdn]);
+  // A missing IMSI must not switch the SIM-swap guard off (DESIGN §2).
+  if (imsiMissing(view.imsi, event.imsi, ctx)) return simUnconfirmed(view.msisdn, 'imsi_missing');
+  if (event.simSwap === 'unavailable') return simUnconfirmed(view.msisdn, 'sim_swap_check_unavailable');
   const amount = toMoney(event.amountMinor, ctx.currency, ctx.minorDigits);
   const main = view.msisdn;
 
@@ -123,6 +142,7 @@ function onDevice(view: SubscriberView, event: DeviceEvent, ctx: DecideContext):
   if (view.locked) return lockedRefusal([event.device]);
   const device = activeDevice(view, event.device);
   if (device && imsiDiffers(device.imsi, event.imsi)) return simSwapLock([event.device, view.msisdn]);
+  if (device && imsiMissing(device.imsi, event.imsi, ctx)) return simUnconfirmed(event.device, 'imsi_missing');
   if (event.code !== undefined) return onDeviceWithCode(view, event, event.code, device, ctx);
 
   const refuse = (text: string, kind: Reply['kind'], outcome: Decision['outcome'], reason: Decision['reason']) =>
@@ -166,32 +186,36 @@ function onDevice(view: SubscriberView, event: DeviceEvent, ctx: DecideContext):
 
 /**
  * The patent's comparison: the code names one pending payment, and the sender must be an active device
- * of that payment's main SIM presenting the same amount and merchant. Any difference rejects the payment
- * and counts as a failed authentication; the texts never say which factor failed.
+ * of that payment's main SIM presenting the same amount and merchant. Any difference rejects the
+ * payment; the texts never say which factor failed. Who the failure counts against (DESIGN §1.8):
+ * - another SIM presenting her code: the payment is rejected and the owner told someone else tried,
+ *   but it is the presenter's failure (the shell counts it per sender), never the owner's;
+ * - an unknown code: the presenter's failure too, answered exactly like a foreign SIM's attempt;
+ * - her own device with another amount or merchant: her failed authentication;
+ * - her own device, right details, after the payment ended: told so, nobody's failure.
  */
 function onDeviceWithCode(view: SubscriberView, event: DeviceEvent, code: string, device: Device | undefined, ctx: DecideContext): Decision {
   const payment = view.open.find((p) => p.state === 'awaiting_device' && p.code === code);
-  if (!payment) {
-    const failed = countFailedAuth(view, ctx.maxFailedAuth);
-    return decision('rejected', {
-      subscriber: failed.subscriber,
-      replies: [{ to: event.device, text: deviceRejectedText(), kind: 'rejected' }, ...failed.replies],
-      reason: 'code_unknown',
-    });
-  }
+  if (!payment) return onEndedOrUnknownCode(view, event, code, device, ctx);
   const half = { device: event.device, deviceMoId: event.moId };
-  const mismatch = !device
-    ? 'device_not_bound'
-    : payment.amountMinor !== event.amountMinor
-      ? 'amount_mismatch'
-      : payment.merchant !== event.merchant
-        ? 'merchant_mismatch'
-        : null;
   const amount = toMoney(payment.amountMinor, ctx.currency, ctx.minorDigits);
 
+  if (!device) {
+    const rejected = transition(payment, 'rejected', 'foreign_device', ctx.now, half);
+    return decision('rejected', {
+      payments: [rejected],
+      replies: [
+        { to: view.msisdn, text: foreignAttemptText(amount, payment.merchant, payment.id), kind: 'foreign_attempt' },
+        { to: event.device, text: deviceRejectedText(), kind: 'rejected' },
+      ],
+      codesReleased: [code],
+      reason: 'foreign_device',
+    });
+  }
+  const mismatch = payment.amountMinor !== event.amountMinor ? 'amount_mismatch' : payment.merchant !== event.merchant ? 'merchant_mismatch' : null;
   if (mismatch) {
     const rejected = transition(payment, 'rejected', mismatch, ctx.now, half);
-    const failed = countFailedAuth(view, ctx.maxFailedAuth);
+    const failed = countFailedAuth(view, ctx);
     return decision('rejected', {
       payments: [rejected],
       subscriber: failed.subscriber,
@@ -220,6 +244,28 @@ function onDeviceWithCode(view: SubscriberView, event: DeviceEvent, code: string
     });
   }
   return settle(view, payment, half, ctx);
+}
+
+/** No pending payment holds the code: a late confirmation by her device, or an unknown code. */
+function onEndedOrUnknownCode(view: SubscriberView, event: DeviceEvent, code: string, device: Device | undefined, ctx: DecideContext): Decision {
+  const ended = view.endedWithCode?.code === code ? view.endedWithCode : undefined;
+  if (ended && device && (ended.state === 'expired' || ended.state === 'cancelled')) {
+    const amount = toMoney(ended.amountMinor, ctx.currency, ctx.minorDigits);
+    if (ended.amountMinor === event.amountMinor && ended.merchant === event.merchant) {
+      return decision('late', {
+        replies: [{ to: event.device, text: lateConfirmationText(amount, ended.merchant, ended.id, ended.state), kind: 'late_confirmation' }],
+        reason: 'late_confirmation',
+      });
+    }
+    // Her device, her (ended) code, other details: her failure, as for a pending payment.
+    const failed = countFailedAuth(view, ctx);
+    return decision('rejected', {
+      subscriber: failed.subscriber,
+      replies: [{ to: event.device, text: deviceRejectedText(), kind: 'rejected' }, ...failed.replies],
+      reason: event.amountMinor !== ended.amountMinor ? 'amount_mismatch' : 'merchant_mismatch',
+    });
+  }
+  return decision('rejected', { replies: [{ to: event.device, text: deviceRejectedText(), kind: 'rejected' }], reason: 'code_unknown' });
 }
 
 function onExpire(view: SubscriberView, paymentId: string, ctx: DecideContext): Decision {
@@ -275,6 +321,15 @@ function activeDevice(view: SubscriberView, msisdn: string): Device | undefined 
 
 function isActiveDevice(view: SubscriberView, msisdn: string | undefined): boolean {
   return msisdn !== undefined && activeDevice(view, msisdn) !== undefined;
+}
+
+/** Enrolled with an IMSI, and this MO carries none (or none readable), under the refuse policy. */
+function imsiMissing(enrolled: string | undefined, reported: string | undefined, ctx: DecideContext): boolean {
+  return enrolled !== undefined && reported === undefined && ctx.missingImsiPolicy === 'refuse';
+}
+
+function simUnconfirmed(to: string, reason: 'imsi_missing' | 'sim_swap_check_unavailable'): Decision {
+  return decision('refused', { replies: [{ to, text: simUnconfirmedText(), kind: 'sim_unconfirmed' }], reason });
 }
 
 /** Only when both are known: many SMSCs do not report the IMSI at all. */

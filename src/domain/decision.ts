@@ -14,7 +14,8 @@ export type OutcomeCode =
   | 'cancelled'
   | 'locked' // refused because the subscriber is (now) locked
   | 'noop' // nothing changes (duplicate, early or stale expiry, nothing to cancel)
-  | 'refused'; // no half created (device not linked, code required in strict mode)
+  | 'refused' // no half created (device not linked, code required in strict mode, SIM not confirmed)
+  | 'late'; // a confirmation for a payment that had already ended: told so, nothing changes
 
 export interface Reply {
   to: string;
@@ -25,6 +26,7 @@ export interface Reply {
 /** Only the fields that change are present. */
 export interface SubscriberChanges {
   failedAuth?: number;
+  failedAuthAt?: number;
   locked?: boolean;
   lockReason?: string;
   dailySpentMinor?: number;

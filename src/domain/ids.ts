@@ -5,25 +5,26 @@
 
 /** Crockford base32 (no I, L, O, U) keeps ids short and readable over the phone. */
 const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const PAYMENT_ID_LENGTH = 11; // "P" + 10 symbols
+const PAYMENT_ID_SYMBOLS = 16;
+export const PAYMENT_ID_LENGTH = 1 + PAYMENT_ID_SYMBOLS; // "P" + 16 symbols
 
 /**
- * `P` + 10 base32 symbols = 50 bits of the hash; with a million payments the chance that any two
- * collide is about 4e-4, and the store refuses an existing id, so a collision fails loudly, never merges.
- * `hash` must return at least 13 hex digits.
+ * `P` + 16 base32 symbols = 80 bits of the hash: at a billion payments the chance that any two
+ * collide is about 4e-7, and the store refuses an id that belongs to another payment, so a
+ * collision fails loudly, never merges. `hash` must return at least 20 hex digits.
  */
 export function paymentIdFromMoId(moId: string, hash: (s: string) => string): string {
-  const hex = hash(`payment:${moId}`).slice(0, 13);
-  if (!/^[0-9a-fA-F]{13}$/.test(hex)) throw new Error('paymentIdFromMoId: hash must return hex (≥ 13 digits)');
-  let value = Math.floor(parseInt(hex, 16) / 4); // 52 bits → 50 bits, still an exact integer
+  const hex = hash(`payment:${moId}`).slice(0, 20);
+  if (!/^[0-9a-fA-F]{20}$/.test(hex)) throw new Error('paymentIdFromMoId: hash must return hex (≥ 20 digits)');
+  let value = BigInt(`0x${hex}`); // exactly 80 bits
   let id = '';
-  for (let i = 0; i < 10; i += 1) {
-    id = ID_ALPHABET[value % 32] + id;
-    value = Math.floor(value / 32);
+  for (let i = 0; i < PAYMENT_ID_SYMBOLS; i += 1) {
+    id = ID_ALPHABET[Number(value % 32n)] + id;
+    value /= 32n;
   }
   return `P${id}`;
 }
 
 export function isPaymentId(s: string): boolean {
-  return /^P[0-9A-HJKMNP-TV-Z]{10}$/.test(s);
+  return /^P[0-9A-HJKMNP-TV-Z]{16}$/.test(s);
 }

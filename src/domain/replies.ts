@@ -20,7 +20,11 @@ export type ReplyKind =
   | 'not_linked'
   | 'help'
   | 'balance'
-  | 'not_registered';
+  | 'not_registered'
+  | 'foreign_attempt'
+  | 'late_confirmation'
+  | 'sim_unconfirmed'
+  | 'too_many_attempts';
 
 export type DeclineWhy = 'insufficient_funds' | 'over_payment_limit' | 'over_daily_limit' | 'unknown_merchant';
 
@@ -67,6 +71,31 @@ export function rejectedText(amount: Money, merchant: string, paymentId: string)
 }
 
 /** To the SIM that presented the code: says nothing about the payment it named. */
+/**
+ * To the owner when a SIM that is not one of her devices presented her code: it says someone else
+ * tried (she must know her code leaked) but not which check failed, and it is not her failure.
+ */
+export function foreignAttemptText(amount: Money, merchant: string, paymentId: string): string {
+  return `Someone else tried to confirm your payment ${paymentId} of ${money(amount)} to ${merchant}. It was stopped and nothing was paid. Keep your codes private; send PAY again to get a new code.`;
+}
+
+/** To the owner's device confirming a payment that had already ended: no attack, nobody's failure. */
+export function lateConfirmationText(amount: Money, merchant: string, paymentId: string, ended: 'expired' | 'cancelled'): string {
+  return ended === 'cancelled'
+    ? `Payment ${paymentId} of ${money(amount)} to ${merchant} was cancelled before your confirmation. Nothing was paid.`
+    : `Payment ${paymentId} of ${money(amount)} to ${merchant} had expired before your confirmation. Nothing was paid. Ask for a new code.`;
+}
+
+/** The network could not confirm the SIM (no readable IMSI, or the SIM-swap check did not answer). */
+export function simUnconfirmedText(): string {
+  return 'Payment refused: the network could not confirm your SIM. Please try again later or contact your operator.';
+}
+
+/** Short on purpose: a blocked guesser learns nothing, and the reply costs little. */
+export function tooManyAttemptsText(): string {
+  return 'Too many attempts. Try again later.';
+}
+
 export function deviceRejectedText(): string {
   return 'Payment rejected.';
 }

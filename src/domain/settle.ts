@@ -12,6 +12,8 @@ export interface SettleContext {
   maxPaymentMinor: number;
   dailyMaxMinor: number;
   maxFailedAuth: number;
+  /** Failed authentications older than this no longer count toward the lockout. */
+  failedAuthDecayMs: number;
   merchantExists: boolean;
   merchantName?: string;
   currency: string;
@@ -69,12 +71,16 @@ export function settle(view: SubscriberView, pending: Payment, second: SecondHal
   });
 }
 
-/** One more failed authentication; at the limit the main SIM is locked and told so. */
-export function countFailedAuth(view: SubscriberView, maxFailedAuth: number): Pick<Decision, 'subscriber' | 'replies'> {
-  const failedAuth = view.failedAuth + 1;
-  if (failedAuth < maxFailedAuth) return { subscriber: { failedAuth }, replies: [] };
+/**
+ * One more failed authentication of the owner (her own device with a wrong amount or merchant for
+ * her code); a streak older than failedAuthDecayMs starts again. At the limit the main SIM is locked.
+ */
+export function countFailedAuth(view: SubscriberView, ctx: Pick<SettleContext, 'maxFailedAuth' | 'failedAuthDecayMs' | 'now'>): Pick<Decision, 'subscriber' | 'replies'> {
+  const stale = view.failedAuthAt !== undefined && ctx.now - view.failedAuthAt > ctx.failedAuthDecayMs;
+  const failedAuth = (stale ? 0 : view.failedAuth) + 1;
+  if (failedAuth < ctx.maxFailedAuth) return { subscriber: { failedAuth, failedAuthAt: ctx.now }, replies: [] };
   return {
-    subscriber: { failedAuth, locked: true, lockReason: 'failed_auth' },
+    subscriber: { failedAuth, failedAuthAt: ctx.now, locked: true, lockReason: 'failed_auth' },
     replies: [{ to: view.msisdn, text: lockedText(), kind: 'locked' }],
   };
 }

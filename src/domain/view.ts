@@ -17,14 +17,18 @@ export interface SubscriberView {
   locked: boolean;
   lockReason?: string;
   balanceMinor: number;
-  /** Consecutive failed authentications; reset by a completed payment. */
+  /** Consecutive failed authentications; reset by a completed payment, and by time (failedAuthDecayMs). */
   failedAuth: number;
+  /** When the last failed authentication was counted (ms), if known. */
+  failedAuthAt?: number;
   dailySpentMinor: number;
   /** YYYY-MM-DD (UTC) that dailySpentMinor belongs to. */
   dailyDate: string;
   devices: Device[];
   /** Non-terminal payments of this main SIM. */
   open: Payment[];
+  /** A recent ended payment of this main SIM that holds the code a device presented (late confirmations). */
+  endedWithCode?: Payment;
   version: number;
 }
 

@@ -14,6 +14,8 @@ export interface PaymentRules {
   maxPaymentMinor: number;
   dailyMaxMinor: number;
   maxFailedAuth: number;
+  failedAuthDecayMs: number;
+  missingImsiPolicy: 'refuse' | 'allow';
   currency: string;
   minorDigits: number;
 }
@@ -54,7 +56,7 @@ export async function runPaymentStep(
   let code = newCode();
   for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
     const now = Date.now();
-    const loaded = await store.loadView(main, stepId);
+    const loaded = await store.loadView(main, stepId, event.type === 'device' ? event.code : undefined);
     if (!loaded) throw new SubscriberGoneError(`subscriber ${maskMsisdn(main)} does not exist`);
     if (loaded.applied) {
       await emit(deps, main, stepId, loaded.applied, now);

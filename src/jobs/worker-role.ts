@@ -109,6 +109,8 @@ export function paymentRules(config: Config): PaymentRules {
     maxPaymentMinor: minor('maxPayment', config.payments.maxPayment),
     dailyMaxMinor: minor('dailyMax', config.payments.dailyMax),
     maxFailedAuth: config.payments.maxFailedAuth,
+    failedAuthDecayMs: config.payments.failedAuthDecaySeconds * 1000,
+    missingImsiPolicy: config.payments.missingImsiPolicy,
     currency: config.currency,
     minorDigits: config.minorDigits,
   };

@@ -88,13 +88,15 @@ export class PaymentStore {
   }
 
   /** Snapshot of one main SIM, plus the applied record when this MO was applied before. */
-  async loadView(main: string, moId: string): Promise<{ view: SubscriberView; applied: AppliedRecord | null } | null> {
+  async loadView(main: string, moId: string, presentedCode?: string): Promise<{ view: SubscriberView; applied: AppliedRecord | null } | null> {
     const k = this.keys;
-    const raw = (await this.scripts.run('loadSubscriberView', [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, moId)], [])) as
-      | [string[], string[], string[], string | null]
-      | null;
+    const raw = (await this.scripts.run(
+      'loadSubscriberView',
+      [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, moId), k.paymentIndex(main)],
+      [presentedCode ?? ''],
+    )) as [string[], string[], string[], string | null, string | null] | null;
     if (!raw) return null;
-    const [subFlat, devFlat, openJson, applied] = raw;
+    const [subFlat, devFlat, openJson, applied, ended] = raw;
     const sub = pairs(subFlat);
     const devices: Device[] = [];
     const devPairs = pairs(devFlat);
@@ -109,10 +111,12 @@ export class PaymentStore {
       lockReason: sub.lockReason || undefined,
       balanceMinor: Number(sub.balance ?? 0),
       failedAuth: Number(sub.failedAuth ?? 0),
+      failedAuthAt: sub.failedAuthAt ? Number(sub.failedAuthAt) : undefined,
       dailySpentMinor: Number(sub.dailySpent ?? 0),
       dailyDate: sub.dailyDate ?? '',
       devices,
       open: openJson.map((j) => JSON.parse(j) as Payment),
+      ...(ended ? { endedWithCode: JSON.parse(ended) as Payment } : {}),
       version: Number(sub.version ?? 0),
     };
     return { view, applied: applied ? (JSON.parse(applied) as AppliedRecord) : null };
@@ -142,10 +146,19 @@ export class PaymentStore {
       APPLIED_TTL_SECONDS,
     ];
     for (const pay of decision.payments) args.push(pay.id, pay.state, pay.createdAt, JSON.stringify(pay));
-    // The id → main pointers go first in the same round trip: only pointers, harmless if the
-    // script then refuses (a conflict retried decides the same ids again).
+    // The id → main pointers are claimed first: a new payment whose id already points at another
+    // subscriber is refused (ids have 80 bits, so this is a loud failure, never a merge). Harmless
+    // if the script then refuses (a conflict retried decides the same ids again).
+    const fresh = decision.payments.filter((pay) => pay.history.length === 1);
+    if (fresh.length) {
+      const claims = this.redis.pipeline();
+      for (const pay of fresh) claims.set(k.paymentOwner(pay.id), main, 'NX', 'GET');
+      for (const [err, previous] of (await claims.exec()) ?? []) {
+        if (err) throw err;
+        if (previous !== null && previous !== main) throw new PaymentStoreError('PAYMENT_ID_TAKEN');
+      }
+    }
     const p = this.redis.pipeline();
-    for (const pay of decision.payments) p.set(k.paymentOwner(pay.id), main, 'NX');
     p.applyPaymentDecision(k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant), ...args);
     const results = (await p.exec()) ?? [];
     const [err, raw] = results[results.length - 1] ?? [new Error('no answer from Redis'), null];

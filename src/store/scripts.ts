@@ -19,7 +19,7 @@ export const SCRIPTS = {
   creditSubscriber: { numberOfKeys: 4 },
   unlockSubscriber: { numberOfKeys: 1 },
   createMerchant: { numberOfKeys: 2 },
-  loadSubscriberView: { numberOfKeys: 5 },
+  loadSubscriberView: { numberOfKeys: 6 },
   applyPaymentDecision: { numberOfKeys: 8 },
   ussdCommitStep: { numberOfKeys: 4 },
 } as const;

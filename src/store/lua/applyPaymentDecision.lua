@@ -18,7 +18,7 @@
   ARGV[1] expected subscriber version
   ARGV[2] now (ms)
   ARGV[3] number of payment records N that follow from ARGV[8]
-  ARGV[4] subscriber field changes: JSON object {failedAuth?, locked?, lockReason?, dailySpentMinor?, dailyDate?}
+  ARGV[4] subscriber field changes: JSON object {failedAuth?, failedAuthAt?, locked?, lockReason?, dailySpentMinor?, dailyDate?}
   ARGV[5] transfer: JSON {id, fromMsisdn, toMerchant, amountMinor} or ''
   ARGV[6] applied record (JSON) to keep under KEYS[5]
   ARGV[7] applied record TTL, seconds
@@ -31,6 +31,7 @@
            {'NO_MERCHANT'}
            {'INSUFFICIENT_FUNDS', balance}
            {'TRANSFER_MISMATCH'}              same transfer id, different content
+           {'PAYMENT_ID_TAKEN'}               a new payment's id already belongs to another payment
 ]]
 local applied = redis.call('GET', KEYS[5])
 if applied then
@@ -42,6 +43,15 @@ end
 local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if version ~= tonumber(ARGV[1]) then
   return {'CONFLICT', version}
+end
+
+-- A payment id is written over only by the same payment (same creation time): a colliding id
+-- fails loudly instead of overwriting another payment's record.
+for k = 0, tonumber(ARGV[3]) - 1 do
+  local existing = redis.call('HGET', KEYS[2], ARGV[8 + 4 * k])
+  if existing and tonumber(cjson.decode(existing).createdAt) ~= tonumber(ARGV[10 + 4 * k]) then
+    return {'PAYMENT_ID_TAKEN'}
+  end
 end
 
 if ARGV[5] ~= '' then
@@ -83,7 +93,7 @@ for k = 0, tonumber(ARGV[3]) - 1 do
 end
 
 local changes = cjson.decode(ARGV[4])
-local fields = {failedAuth = 'failedAuth', lockReason = 'lockReason', dailySpentMinor = 'dailySpent', dailyDate = 'dailyDate'}
+local fields = {failedAuth = 'failedAuth', failedAuthAt = 'failedAuthAt', lockReason = 'lockReason', dailySpentMinor = 'dailySpent', dailyDate = 'dailyDate'}
 for k, field in pairs(fields) do
   if changes[k] ~= nil then
     redis.call('HSET', KEYS[1], field, tostring(changes[k]))

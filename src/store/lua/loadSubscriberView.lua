@@ -6,9 +6,13 @@
   KEYS[3] open payments set
   KEYS[4] payments hash
   KEYS[5] applied marker of this MO (string)
+  KEYS[6] payment index (zset by createdAt)
+  ARGV[1] a code a device presented ('' = none): if no open payment holds it, the newest of the
+          last 20 payments that does is returned too (a late confirmation is told so, not failed)
 
   Returns: false when the subscriber does not exist, else
-           {subscriber HGETALL flat list, devices HGETALL flat list, open payment JSONs (list), applied record or false}
+           {subscriber HGETALL flat list, devices HGETALL flat list, open payment JSONs (list),
+            applied record or false, ended payment JSON holding ARGV[1] or false}
 ]]
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
@@ -22,4 +26,22 @@ for i = 1, #open do
   end
 end
 local applied = redis.call('GET', KEYS[5])
-return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), payments, applied}
+local ended = false
+if ARGV[1] ~= '' then
+  local needle = '"code":"' .. ARGV[1] .. '"'
+  local held = false
+  for i = 1, #payments do
+    if string.find(payments[i], needle, 1, true) then held = true end
+  end
+  if not held then
+    local recent = redis.call('ZREVRANGE', KEYS[6], 0, 19)
+    for i = 1, #recent do
+      local p = redis.call('HGET', KEYS[4], recent[i])
+      if p and string.find(p, needle, 1, true) then
+        ended = p
+        break
+      end
+    end
+  end
+end
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), payments, applied, ended}

@@ -21,6 +21,10 @@ export function ctx(patch: Partial<DecideContext> = {}): DecideContext {
     maxPaymentMinor: 500_000,
     dailyMaxMinor: 2_000_000,
     maxFailedAuth: 5,
+    failedAuthDecayMs: 24 * 3600_000,
+    // The fixtures' subscriber is IMSI-enrolled and most events carry no IMSI; the refuse policy has
+    // its own rows.
+    missingImsiPolicy: 'allow',
     merchantExists: true,
     merchantName: 'Corner Shop',
     newPaymentId: 'PNEW0000000',
