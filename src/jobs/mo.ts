@@ -5,12 +5,14 @@ import type { Outbox, Reply } from './outbox';
 import type { PaymentStore } from '../store/payments';
 import { parseCommand, type Command } from '../domain/grammar';
 import { identityFromSmppAddress, maskMsisdn } from '../domain/msisdn';
-import { balanceText, helpText, notRegisteredText } from '../domain/replies';
+import { balanceText, deviceRejectedText, helpText, notRegisteredText, tooManyAttemptsText } from '../domain/replies';
 import { toMoney } from '../domain/money';
 import type { PaymentEvent } from '../domain/decide';
 import { metrics } from '../metrics';
 import { runPaymentStep, SubscriberGoneError, type PaymentStepDeps } from './payment-step';
 import { isUssdMo } from './ussd';
+import type { PresenterFailures } from '../store/presenters';
+import type { SimSwapCheck } from './sim-swap';
 
 export interface MoProcessorDeps extends PaymentStepDeps {
   countryCode: string;
@@ -19,11 +21,18 @@ export interface MoProcessorDeps extends PaymentStepDeps {
   log: Logger;
   /** USSD MOs (service_type USSD) go to the USSD session processor (jobs/ussd.ts) when set. */
   ussd?: (mo: MoMessage, msisdn: string) => Promise<string>;
+  presenters: PresenterFailures;
+  simSwap: SimSwapCheck;
 }
+
+/** Reasons that are the presenting SIM's failure, never the code owner's (DESIGN §1.8). */
+const PRESENTER_FAILURES: ReadonlySet<string> = new Set(['foreign_device', 'code_unknown']);
+/** Reasons a payment message was refused because its SIM could not be trusted (DESIGN §2). */
+const SIM_CHECK_REFUSALS: ReadonlySet<string> = new Set(['imsi_missing', 'sim_swap', 'sim_swap_check_unavailable']);
 
 /** A routed MO: the main SIM whose keys decide it and the event, or a direct answer. */
 type Route =
-  | { kind: 'payment'; main: string; event: PaymentEvent; merchant: { exists: boolean; name?: string } }
+  | { kind: 'payment'; main: string; event: PaymentEvent; merchant: { exists: boolean; name?: string }; presenter?: string }
   | { kind: 'balance'; main: string }
   | { kind: 'reply'; reply: Reply; rateLimited: boolean; outcome: string };
 
@@ -45,6 +54,7 @@ export function createMoProcessor(deps: MoProcessorDeps): (job: Job<MoMessage>) 
     if (deps.ussd && isUssdMo(mo)) return deps.ussd(mo, sender);
     const command = parseCommand(mo.text, { minorDigits: deps.rules.minorDigits, maxMinor: deps.maxAmountMinor });
     const route = await routeCommand(deps, sender, command, mo);
+    if (route.kind === 'reply' && route.outcome === 'code_unknown') await presenterFailed(deps, sender, mo.id, 'code_unknown');
     let outcome: string;
     try {
       outcome = await execute(deps, route, mo);
@@ -79,15 +89,47 @@ async function routeCommand(deps: MoProcessorDeps, sender: string, command: Comm
           kind: 'payment',
           main: sender,
           merchant: merchantInfo,
-          event: { type: 'request', moId: mo.id, amountMinor: command.amountMinor, merchant: command.merchant, imsi: mo.imsi, channel: 'sms' }, // USSD MOs went to deps.ussd above
+          // USSD MOs went to deps.ussd above. The operator's SIM-swap check, where configured,
+          // comes before any code is issued.
+          event: {
+            type: 'request',
+            moId: mo.id,
+            amountMinor: command.amountMinor,
+            merchant: command.merchant,
+            imsi: mo.imsi,
+            ...(mo.imsiUnreadable ? { imsiUnreadable: true } : {}),
+            simSwap: await deps.simSwap(sender),
+            channel: 'sms',
+          },
         };
     }
   }
   if (command.kind !== 'pay') return who.deviceOf ? help : notRegistered;
-  const device: PaymentEvent = { type: 'device', moId: mo.id, device: sender, imsi: mo.imsi, amountMinor: command.amountMinor, merchant: command.merchant, code: command.code };
-  // A presented code names the payment it confirms, whoever sends it: an unbound or foreign SIM
-  // presenting it gets that payment rejected (DESIGN §1, the patent's comparison).
-  if (command.code && who.codeOwner) return { kind: 'payment', main: who.codeOwner, event: device, merchant: merchantInfo };
+  const device: PaymentEvent = {
+    type: 'device',
+    moId: mo.id,
+    device: sender,
+    imsi: mo.imsi,
+    ...(mo.imsiUnreadable ? { imsiUnreadable: true } : {}),
+    amountMinor: command.amountMinor,
+    merchant: command.merchant,
+    code: command.code,
+  };
+  if (command.code) {
+    // A sender past its threshold of unknown or foreign codes: no effect at all, a brief answer.
+    if (await deps.presenters.isBlocked(sender, Date.now())) {
+      metrics.presenterIgnored.inc();
+      return { kind: 'reply', reply: { to: sender, text: tooManyAttemptsText(), kind: 'too_many_attempts' }, rateLimited: true, outcome: 'presenter_blocked' };
+    }
+    // A presented code names the payment it confirms, whoever sends it: a SIM that is not her
+    // device presenting it gets that payment rejected (DESIGN §1, the patent's comparison).
+    if (who.codeOwner) return { kind: 'payment', main: who.codeOwner, event: device, merchant: merchantInfo, presenter: sender };
+    // Her own device with a code no pending payment holds: late, or unknown (the domain tells).
+    if (who.deviceOf) return { kind: 'payment', main: who.deviceOf, event: device, merchant: merchantInfo, presenter: sender };
+    // An unknown code from anyone else: answered exactly as a foreign SIM presenting a live code
+    // is, so the answer says nothing about whether the code exists.
+    return { kind: 'reply', reply: { to: sender, text: deviceRejectedText(), kind: 'rejected' }, rateLimited: true, outcome: 'code_unknown' };
+  }
   if (who.deviceOf) return { kind: 'payment', main: who.deviceOf, event: device, merchant: merchantInfo };
   return notRegistered;
 }
@@ -103,7 +145,18 @@ async function execute(deps: MoProcessorDeps, route: Route, mo: MoMessage): Prom
       await deps.outbox.send(mo.id, [{ to: route.main, text: balanceText(balance), kind: 'balance' }], { rateLimited: true, now });
       return 'balance';
     }
-    case 'payment':
-      return runPaymentStep(deps, route.main, mo.id, route.event, route.merchant);
+    case 'payment': {
+      let reason: string | undefined;
+      const outcome = await runPaymentStep(deps, route.main, mo.id, route.event, route.merchant, (r) => (reason = r.reason));
+      if (reason && route.presenter && PRESENTER_FAILURES.has(reason)) await presenterFailed(deps, route.presenter, mo.id, reason);
+      if (reason && SIM_CHECK_REFUSALS.has(reason)) metrics.simCheckRefused.inc({ reason });
+      return outcome;
+    }
   }
+}
+
+/** Counts an unknown or foreign code against the SIM that presented it (once per MO id). */
+async function presenterFailed(deps: MoProcessorDeps, sender: string, moId: string, kind: string): Promise<void> {
+  metrics.presenterFailures.inc({ kind });
+  await deps.presenters.record(sender, moId, Date.now());
 }

@@ -51,6 +51,8 @@ export async function runPaymentStep(
   stepId: string,
   event: PaymentEvent,
   merchant: { exists: boolean; name?: string },
+  /** Told the outcome and reason of the step (also when a retried job finds it applied). */
+  observe?: (result: { outcome: string; reason?: string }) => void,
 ): Promise<string> {
   const { store, rules } = deps;
   let code = newCode();
@@ -60,6 +62,7 @@ export async function runPaymentStep(
     if (!loaded) throw new SubscriberGoneError(`subscriber ${maskMsisdn(main)} does not exist`);
     if (loaded.applied) {
       await emit(deps, main, stepId, loaded.applied, now);
+      observe?.({ outcome: loaded.applied.outcome, reason: loaded.applied.reason });
       return loaded.applied.outcome;
     }
     const ctx: DecideContext = {
@@ -86,8 +89,11 @@ export async function runPaymentStep(
     if (result.kind !== 'ok' && decision.codeIssued) await store.releaseCodes([decision.codeIssued], main);
     if (result.kind === 'conflict') continue;
     const record: AppliedRecord =
-      result.kind === 'applied' ? result.record : { outcome: decision.outcome, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
+      result.kind === 'applied'
+        ? result.record
+        : { outcome: decision.outcome, reason: decision.reason, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
     await emit(deps, main, stepId, record, now);
+    observe?.({ outcome: record.outcome, reason: record.reason });
     deps.log.debug({ main: maskMsisdn(main), step: stepId, outcome: record.outcome, reason: decision.reason }, 'payment step applied');
     return record.outcome;
   }

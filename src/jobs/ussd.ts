@@ -22,6 +22,7 @@ import {
   type UssdStep,
 } from '../domain/ussd';
 import { runPaymentStep, SubscriberGoneError, type PaymentStepDeps } from './payment-step';
+import type { SimSwapCheck } from './sim-swap';
 import { UssdSessionReplySink, type UssdScreens } from './ussd-outbox';
 import { ussdMetrics, type UssdEndReason } from './ussd-metrics';
 
@@ -38,6 +39,8 @@ export interface UssdDeps extends PaymentStepDeps {
   screens: UssdScreens;
   payments: PaymentReader;
   ussd: UssdSettings;
+  /** The operator's SIM-swap check, before a code is issued (as for SMS). */
+  simSwap?: SimSwapCheck;
   log: Logger;
 }
 
@@ -148,7 +151,16 @@ export function createUssdProcessor(deps: UssdDeps): (mo: MoMessage, msisdn: str
           { ...deps, outbox: sink },
           msisdn,
           mo.id,
-          { type: 'request', moId: mo.id, amountMinor: p.amountMinor, merchant: p.merchant, imsi: mo.imsi, channel: 'ussd' },
+          {
+            type: 'request',
+            moId: mo.id,
+            amountMinor: p.amountMinor,
+            merchant: p.merchant,
+            imsi: mo.imsi,
+            ...(mo.imsiUnreadable ? { imsiUnreadable: true } : {}),
+            simSwap: await deps.simSwap?.(msisdn),
+            channel: 'ussd',
+          },
           { exists: merchantName !== null, name: merchantName ?? undefined },
         );
       } catch (err) {

@@ -13,6 +13,8 @@ import { ReplyStore } from '../store/replies';
 import type { Redis } from '../store/redis';
 import { Outbox } from './outbox';
 import { replyDeadlines } from './reply-deadlines';
+import { PresenterFailures } from '../store/presenters';
+import { createSimSwapCheck } from './sim-swap';
 import { createMoProcessor } from './mo';
 import { createUssdProcessor } from './ussd';
 import { UssdScreens } from './ussd-outbox';
@@ -64,8 +66,10 @@ export class WorkerRole {
     const recovery = { connection: redis, prefix, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: 5 };
     const stepDeps = { store, outbox, expiries, rules: paymentRules(config), log };
     const ussdSessions = new UssdSessionStore(storeRedis, keys, scripts);
+    const simSwap = createSimSwapCheck(config.simSwap, log);
     const ussd = createUssdProcessor({
       ...stepDeps,
+      simSwap,
       sessions: ussdSessions,
       screens: new UssdScreens(mtQueue, replies, config.ussd.sessionTimeoutSeconds * 1000),
       payments: new PaymentReader(storeRedis, keys),
@@ -74,7 +78,15 @@ export class WorkerRole {
     this.stopUssdSweeper = startUssdSweeper(ussdSessions, 1000, log);
     const mo = new Worker<MoMessage>(
       QUEUE.mo,
-      createMoProcessor({ ...stepDeps, countryCode: config.countryCode, serviceNumber: config.serviceNumber, maxAmountMinor: MAX_AMOUNT_MINOR, ussd }),
+      createMoProcessor({
+        ...stepDeps,
+        countryCode: config.countryCode,
+        serviceNumber: config.serviceNumber,
+        maxAmountMinor: MAX_AMOUNT_MINOR,
+        ussd,
+        presenters: new PresenterFailures(storeRedis, keys, config.payments.presenterMaxFailures, config.payments.presenterWindowSeconds * 1000),
+        simSwap,
+      }),
       { ...recovery, concurrency: config.worker.concurrency },
     );
     this.stopExpirySweeper = startExpirySweeper(stepDeps, expiries, log);

@@ -48,6 +48,8 @@ export interface Keys {
   gatewayStatus(): string;
   /** Hash with TTL: identity record of one inbound message's content or SMSC id (see message-identity.ts). */
   moIdentity(source: string, digest: string): string;
+  /** Sorted set with TTL: MO ids of one sender's unknown or foreign code presentations → when (ms). */
+  presenterFailures(sender: string): string;
   /** Sorted set: concatenated-MO parts key → when reassembly gives up on it (ms). */
   concatDeadlines(): string;
   /** String counter with TTL: replies sent to an msisdn in the current minute. */
@@ -90,6 +92,7 @@ export function createKeys(prefix: string): Keys {
     gatewayStatus: () => `${p}:gateways`,
     moIdentity: (source, digest) => `${p}:mo:{${source}}:${digest}`,
     concatDeadlines: () => `${p}:concat:deadlines`,
+    presenterFailures: (sender) => `${p}:presenter:{${sender}}`,
     replyRate: (msisdn, minute) => `${p}:rate:reply:${msisdn}:${minute}`,
     creditResults: (m) => `${p}:sub:{${m}}:creditres`,
     ussdSession: (m, code, n) => `${p}:ussd:{${m}}:s:${code}:${n}`,

@@ -8,6 +8,8 @@ import type { Payment } from '../domain/payment';
 /** What a worker must remember about an applied MO to re-emit its effects on a retry. */
 export interface AppliedRecord {
   outcome: string;
+  /** Why (the decision's reason code), so a retried job learns it too. */
+  reason?: string;
   replies: Reply[];
   expiries: { paymentId: string; at: number }[];
   codesReleased: string[];
@@ -134,7 +136,7 @@ export class PaymentStore {
 
   async apply(main: string, moId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {
     const k = this.keys;
-    const record: AppliedRecord = { outcome: decision.outcome, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
+    const record: AppliedRecord = { outcome: decision.outcome, reason: decision.reason, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
     const merchant = decision.transfer?.toMerchant ?? decision.payments[0]?.merchant ?? '-';
     const args: Array<string | number> = [
       version,

@@ -32,7 +32,7 @@ describe('message identity end to end over SMPP', function () {
       assert.equal(await sys.balance(main), '90.00');
       const list = await sys.admin<{ payments: Array<{ state: string }> }>('GET', `/v1/payments?msisdn=${main}&state=completed`);
       assert.equal(list.body.payments.length, 2);
-      assert.equal((await sys.inbox(device)).filter((m) => /P[0-9A-Z]{10}/.test(m.text)).length, 2, 'the device confirmed twice');
+      assert.equal((await sys.inbox(device)).filter((m) => /P[0-9A-Z]{16}/.test(m.text)).length, 2, 'the device confirmed twice');
     });
 
     it('BAL twice and a retry after a decline are each answered', async () => {

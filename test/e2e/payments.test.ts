@@ -35,7 +35,7 @@ describe('payments end to end over SMPP', function () {
     assert.match(paid, /12\.50/);
     assert.match(paid, /SHOP42/);
     assert.match(paid, /87\.50/);
-    const paymentId = /(P[0-9A-Z]{10})/.exec(paid)![1];
+    const paymentId = /(P[0-9A-Z]{16})/.exec(paid)![1];
     assert.match(await nthMessage(device, 1, new RegExp(paymentId)), /12\.50/);
     assert.equal(await balance(main), '87.50');
     const payment = await admin<{ state: string; history: Array<{ to: string }> }>('GET', `/v1/payments/${paymentId}`);
@@ -52,14 +52,15 @@ describe('payments end to end over SMPP', function () {
     assert.equal(await balance(main), '30.00');
   });
 
-  it("rejects a payment whose code is presented by another subscriber's device, without saying why", async () => {
+  it("rejects a payment whose code is presented by another subscriber's device, tells the owner someone else tried, without saying which check", async () => {
     const alice = await enrol('100.00');
     const mallory = await enrol('100.00');
     await send(alice.main, 'PAY 10.00 SHOP42');
     const code = codeOf(await nthMessage(alice.main, 1, /code/));
     await send(mallory.device, `PAY 10.00 SHOP42 ${code}`);
-    const rejected = await nthMessage(alice.main, 2, /rejected/i);
+    const rejected = await nthMessage(alice.main, 2, /someone else tried/i);
     assert.doesNotMatch(rejected, /device|amount|merchant|bound/i);
+    assert.equal(await nthMessage(mallory.device, 1, /rejected/i), 'Payment rejected.');
     assert.equal(await balance(alice.main), '100.00');
     // the code is used up: the right device can no longer complete it
     await send(alice.device, `PAY 10.00 SHOP42 ${code}`);
@@ -93,12 +94,12 @@ describe('payments end to end over SMPP', function () {
     const code = codeOf(await nthMessage(main, 1, /code/));
     await nthMessage(main, 2, /expired/i);
     await send(device, `PAY 6 SHOP42 ${code}`); // late: the code died with the window
-    await nthMessage(device, 1, /rejected/i);
+    assert.match(await nthMessage(device, 1, /expired/i), /6\.00 KES to SHOP42 had expired/);
     assert.equal((await admin('DELETE', `/v1/subscribers/${main}/devices/${device}`)).status, 204);
     await send(main, 'PAY 7 SHOP42');
     const code2 = codeOf(await nthMessage(main, 3, /code/));
     await send(device, `PAY 7 SHOP42 ${code2}`); // unbound: a SIM bound to no one presenting the code
-    await nthMessage(main, 4, /rejected/i);
+    await nthMessage(main, 4, /someone else tried/i);
     await send(device, 'PAY 8 SHOP42'); // unbound, no code: no half at all
     assert.match(await nthMessage(device, 3, /.+/), /not registered/i);
     assert.equal(await balance(main), '100.00');
@@ -113,7 +114,7 @@ describe('payments end to end over SMPP', function () {
     await send(main, `CANCEL ${code}`);
     await nthMessage(main, 3, /cancelled/i);
     await send(device, `PAY 3 SHOP42 ${code}`);
-    await nthMessage(device, 1, /rejected/i);
+    await nthMessage(device, 1, /was cancelled before your confirmation/i);
     assert.equal(await balance(main), '42.00');
   });
 
@@ -126,11 +127,14 @@ describe('payments end to end over SMPP', function () {
     assert.equal(await balance(main), '5.00');
   });
 
-  it('locks the main SIM after 5 failed authentications and then refuses its payments', async () => {
+  it('locks the main SIM after 5 failed authentications of her own device and then refuses its payments', async () => {
     const { main, device } = await enrol('100.00');
     for (let i = 1; i <= 5; i++) {
-      await send(device, `PAY ${i}.00 SHOP42 ABCDEF`); // a well-formed code that names no payment
+      await send(main, `PAY ${i}.00 SHOP42`);
+      const code = codeOf(await nthMessage(main, 2 * i - 1, /code/));
+      await send(device, `PAY ${i + 50}.00 SHOP42 ${code}`); // her device, her code, another amount
       await nthMessage(device, i, /rejected|locked/i);
+      await nthMessage(main, 2 * i, /rejected/i);
     }
     const sub = await admin<{ locked: boolean }>('GET', `/v1/subscribers/${main}`);
     assert.equal(sub.body.locked, true);

@@ -126,7 +126,7 @@ describe('USSD channel end to end over SMPP', function () {
     const paid = await nthMessage(main, 1, /^Paid/);
     assert.match(paid, /87\.50/);
     assert.equal(await balance(main), '87.50');
-    const paymentId = /(P[0-9A-Z]{10})/.exec(paid)![1];
+    const paymentId = /(P[0-9A-Z]{16})/.exec(paid)![1];
     const payment = await admin<{ state: string; channel: string }>('GET', `/v1/payments/${paymentId}`);
     assert.equal(payment.body.state, 'completed');
     assert.equal(payment.body.channel, 'ussd');

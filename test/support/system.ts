@@ -35,10 +35,18 @@ export interface System {
   stop(): Promise<void>;
 }
 
-export async function startSystem(opts: { env?: Record<string, string>; simEnv?: Record<string, string>; numberPrefix?: string } = {}): Promise<System> {
+export async function startSystem(
+  opts: {
+    env?: Record<string, string>;
+    /** simpair settings that need the simulator's address (e.g. its SIM-swap API). */
+    envFromSim?: (sim: { baseUrl: string }) => Record<string, string>;
+    simEnv?: Record<string, string>;
+    numberPrefix?: string;
+  } = {},
+): Promise<System> {
   const redis = await startRedis();
   const sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20', ...opts.simEnv } });
-  const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, SERVICE_NUMBER: '20555', ADMIN_TOKEN: E2E_TOKEN, ...opts.env });
+  const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, SERVICE_NUMBER: '20555', ADMIN_TOKEN: E2E_TOKEN, ...opts.env, ...opts.envFromSim?.(sim) });
   let seq = 0;
   const prefix = opts.numberPrefix ?? '2547';
   const system: System = {
