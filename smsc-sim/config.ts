@@ -43,6 +43,7 @@ export interface SimConfig {
   pduLogLimit: number;
   demoPhone: string;
   demoDevice: string;
+  simSwapToken: string; // the bearer token the SIM-swap API (POST /sim-swap/*) wants
   logLevel: LogLevel;
 }
 
@@ -90,6 +91,8 @@ const SETTINGS: Record<ScalarKey, Setting> = {
   // The two handsets the web page shows at first (SIM_DEMO_PHONE / SIM_DEMO_DEVICE).
   demoPhone: text('254700000001', 20),
   demoDevice: text('254700000002', 20),
+  // The operator SIM-swap API's bearer token (SIM_SIM_SWAP_TOKEN): a fixed one, there is no OAuth server.
+  simSwapToken: text('sim-swap-token', 512),
   logLevel: {
     fallback: 'info',
     parse(raw) {
@@ -174,6 +177,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SimConfig {
   if (tlsError) throw new ConfigError(tlsError);
   for (const key of ['demoPhone', 'demoDevice'] as const) {
     if (!/^\+?\d{3,20}$/.test(out[key] as string)) throw new ConfigError(`invalid setting ${key} (${envName(key)}): expected an MSISDN of digits`);
+  }
+  // RFC 6750 §2.1: a bearer token is b64token, so that it fits an Authorization header as it is.
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(out.simSwapToken as string)) {
+    throw new ConfigError('invalid setting simSwapToken (SIM_SIM_SWAP_TOKEN): expected letters, digits and -._~+/ (then = padding)');
   }
   return { ...(out as Omit<SimConfig, 'accounts'>), accounts };
 }

@@ -3,6 +3,8 @@
 // generic_nacks_received those an ESME sent (to a probe, say). USSD deliver_sm also count as mo_*.
 // connections_refused: connections closed at once because their listener is down (downListeners);
 // submits_expired: accepted messages whose validity period ran out before delivery.
+// sim_swap_checks: every POST /sim-swap/check answered, errors included (a slow one once its late
+// answer goes out); sim_swap_swapped: those answered {"swapped": true}.
 
 const NAMES = [
   'binds',
@@ -38,6 +40,8 @@ const NAMES = [
   'ussd_aborts_sent',
   'ussd_network_messages',
   'ussd_unmatched',
+  'sim_swap_checks',
+  'sim_swap_swapped',
 ] as const;
 
 export type CounterName = (typeof NAMES)[number];

@@ -5,12 +5,14 @@ import { EventEmitter } from 'node:events';
 import type { FaultState } from './faults';
 import type { InboxEntry } from './handsets';
 import type { PduLogEntry } from './pdu-log';
+import type { SimSwapView } from './sim-swap';
 import type { UssdView } from './ussd';
 
 
 export interface SimEventMap {
   inbox: InboxEntry; // a message landed, or its delivery state changed
   ussd: UssdView; // a USSD session opened, got a screen, or ended
+  handset: SimSwapView; // a handset's SIM was marked as swapped, or the mark cleared
   pdu: PduLogEntry;
   sessions: null; // a bind came or went: listeners re-read the bound sessions
   faults: FaultState;

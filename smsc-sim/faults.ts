@@ -1,5 +1,8 @@
 // Fault switches (PUT /faults) and the throughput window behind the throttle fault.
 
+export type SimSwapApiState = 'up' | 'down' | 'slow';
+export const SIM_SWAP_API_STATES: readonly SimSwapApiState[] = ['up', 'down', 'slow'];
+
 export interface FaultState {
   throttlePerSecond: number | null; // accepted submit_sm per rolling second; above → ESME_RTHROTTLED
   queueFull: boolean; // every submit_sm → ESME_RMSGQFUL
@@ -11,6 +14,7 @@ export interface FaultState {
   refuseBinds: number | null; // command_status every bind is refused with (e.g. 0x0e ESME_RINVPASWD)
   downListeners: number[]; // listener ports whose sessions are cut and whose new connections are closed at once
   loseMoAnswers: number; // the next n deliver_sm_resp to MOs are lost: the link is cut as they arrive, the MO redelivered
+  simSwapApi: SimSwapApiState; // the operator SIM-swap API: up, down (503 UNAVAILABLE) or slow (answers after 10 s)
 }
 
 const initial = (): FaultState => ({
@@ -24,6 +28,7 @@ const initial = (): FaultState => ({
   refuseBinds: null,
   downListeners: [],
   loseMoAnswers: 0,
+  simSwapApi: 'up',
 });
 
 type Check = (v: unknown) => boolean;
@@ -40,6 +45,7 @@ const CHECKS: Record<keyof FaultState, [Check, string]> = {
   refuseBinds: [(v) => v === null || intIn(1, 0xffffffff)(v), 'a command_status 1-4294967295 or null'],
   downListeners: [(v) => Array.isArray(v) && v.every(intIn(1, 65535)), 'an array of port numbers 1-65535'],
   loseMoAnswers: [intIn(0, 10_000), 'an integer 0-10000'],
+  simSwapApi: [(v) => (SIM_SWAP_API_STATES as readonly unknown[]).includes(v), 'one of "up", "down", "slow"'],
 };
 
 const WINDOW_MS = 1000;

@@ -1,5 +1,6 @@
 // A small JSON-over-HTTP server on node:http: a route table, bounded bodies, JSON errors; raw
-// routes for the few answers that are not JSON (the web page's files, server-sent events).
+// routes for the few answers that are not JSON (the web page's files, server-sent events) or not in
+// the control API's shape (the operator SIM-swap API).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { log } from './log';
@@ -26,9 +27,11 @@ export interface JsonRoute extends RouteBase {
   handle(req: Request): Reply | Promise<Reply>;
 }
 
-/** Answers on its own (static files, server-sent events); only GET, so there is no body to read. */
+/**
+ * Answers on its own (static files, server-sent events, the SIM-swap API with its own error shape
+ * and headers); a raw route that takes a body reads it itself (readBody).
+ */
 export interface RawRoute extends RouteBase {
-  method: 'GET';
   raw(req: IncomingMessage, res: ServerResponse, params: Record<string, string>): void;
 }
 
@@ -36,7 +39,7 @@ export type Route = JsonRoute | RawRoute;
 
 const MAX_BODY = 1024 * 1024;
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -51,7 +54,7 @@ function compile(pattern: string): RegExp {
 }
 
 // An oversized body is drained, not cut off, so that the client reads the 413 instead of a reset.
-function readBody(req: IncomingMessage): Promise<unknown> {
+export function readBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { routes } from './api';
 import { pduRoutes } from './api-pdu';
 import { smppRoutes } from './api-smpp';
+import { simSwapRoutes } from './api-sim-swap';
 import { ussdRoutes } from './api-ussd';
 import { webRoutes } from './api-web';
 import type { SimConfig } from './config';
@@ -19,6 +20,7 @@ import { PduLog } from './pdu-log';
 import { ProbeService } from './probe';
 import { ReceiptService } from './receipts';
 import { SmppFront } from './sessions';
+import { SimSwapStore } from './sim-swap';
 import { EventStream } from './sse';
 import { SubmitService } from './submit';
 import { UssdService } from './ussd';
@@ -35,6 +37,7 @@ export class Simulator {
   readonly faults = new Faults();
   readonly events = new SimEvents();
   readonly handsets = new HandsetStore((entry) => this.events.emit('inbox', entry));
+  readonly simSwap = new SimSwapStore((view) => this.events.emit('handset', view));
   readonly pduLog: PduLog;
   readonly engine: DeliveryEngine;
   readonly receipts: ReceiptService;
@@ -44,6 +47,8 @@ export class Simulator {
   readonly smpp: SmppFront;
   readonly probes: ProbeService;
   readonly connectionFaults: ConnectionFaults;
+  /** Goes up on every reset: work that began before one (a slow SIM-swap answer) is not counted after it. */
+  generation = 0;
   private readonly http: Server;
   private readonly stream: EventStream;
 
@@ -81,7 +86,7 @@ export class Simulator {
     this.connectionFaults = new ConnectionFaults(this.smpp.sessions, this.faults);
     this.probes = new ProbeService(config, this.counters, this.smpp, this.pduLog);
     this.stream = new EventStream(this);
-    this.http = createJsonServer([...routes(this), ...smppRoutes(this), ...pduRoutes(this), ...ussdRoutes(this), ...webRoutes(this, this.stream)]);
+    this.http = createJsonServer([...routes(this), ...smppRoutes(this), ...pduRoutes(this), ...ussdRoutes(this), ...simSwapRoutes(this), ...webRoutes(this, this.stream)]);
   }
 
   async start(): Promise<StartedAddresses> {
@@ -102,10 +107,12 @@ export class Simulator {
     this.ussd.reset();
     this.submits.reset();
     this.handsets.reset();
+    this.simSwap.reset();
     this.faults.reset();
     this.pduLog.reset();
     this.smpp.bindLog.reset();
     resetCounters(this.counters);
+    this.generation++;
     this.events.emit('reset', null);
   }
 

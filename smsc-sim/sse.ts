@@ -25,6 +25,7 @@ export class EventStream {
       this.unsubscribe.push(sim.events.on(name, (payload) => this.broadcast(name, data ? data() : payload)));
     forward('inbox');
     forward('ussd');
+    forward('handset');
     forward('pdu');
     forward('faults');
     forward('reset');

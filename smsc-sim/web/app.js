@@ -49,7 +49,7 @@ function addHandset(spec) {
 async function loadHandset(handset) {
   const { messages } = await get(`/handsets/${encodeURIComponent(handset.msisdn)}/inbox`);
   handset.setMessages(messages);
-  await handset.loadUssd();
+  await Promise.all([handset.loadUssd(), handset.loadSimSwap()]);
 }
 
 async function loadSnapshot() {
@@ -74,6 +74,7 @@ function connect() {
   });
   on('inbox', (entry) => handsets.get(normalize(entry.to))?.upsert(entry));
   on('ussd', (session) => handsets.get(normalize(session.from))?.setUssd(session));
+  on('handset', (h) => handsets.get(normalize(h.msisdn))?.setSimSwap(h.swappedAt));
   on('pdu', (entry) => {
     if (entry.id <= lastPduId) return;
     lastPduId = entry.id;
@@ -96,14 +97,14 @@ function wireAddForm() {
     const label = form.elements.label.value.trim() || `Handset ${msisdn}`;
     const existing = handsets.get(msisdn);
     if (existing) {
-      existing.root.querySelector('input')?.focus();
+      existing.root.querySelector('.compose input')?.focus();
       return;
     }
     const handset = addHandset({ msisdn, label, kind: 'phone', removable: true });
     saveAdded();
     form.reset();
     void loadHandset(handset);
-    handset.root.querySelector('input')?.focus();
+    handset.root.querySelector('.compose input')?.focus();
   });
 }
 

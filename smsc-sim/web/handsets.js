@@ -1,8 +1,9 @@
 // One virtual handset: its inbox (live, newest first, with delivery state), a compose box that
-// sends an MO to the service number, and on phones a USSD dial box. Every control's accessible name
+// sends an MO to the service number, a "SIM swapped" switch for the operator SIM-swap API, and on
+// phones a USSD dial box. Every control's accessible name
 // ends with the handset's label ("Send from Phone (main SIM)"), so people using a screen reader and
 // the browser test can tell the handsets apart; the visible text stays short.
-import { clock, el, get, post, srOnly } from './api.js';
+import { clock, el, get, post, put, srOnly } from './api.js';
 
 const INBOX_SHOWN = 50;
 const STATE_TEXT = { ENROUTE: 'En route', DELIVERED: 'Delivered', UNDELIVERABLE: 'Undeliverable', EXPIRED: 'Expired' };
@@ -78,6 +79,7 @@ export function createHandset({ msisdn, label, kind, removable }, { onRemove }) 
   }
   renderInbox();
 
+  const simSwap = createSimSwapSwitch(id, msisdn, label);
   const ussd = kind === 'device' ? null : createUssdBox(id, msisdn, label);
 
   const head = el(
@@ -91,6 +93,7 @@ export function createHandset({ msisdn, label, kind, removable }, { onRemove }) 
     'section',
     { class: `handset handset-${kind}`, 'aria-labelledby': `${id}-title` },
     head,
+    simSwap.root,
     compose,
     ussd?.root,
     el('h4', { text: 'Inbox' }),
@@ -113,12 +116,61 @@ export function createHandset({ msisdn, label, kind, removable }, { onRemove }) 
     setUssd(session) {
       ussd?.show(session);
     },
+    setSimSwap(swappedAt) {
+      simSwap.show(swappedAt);
+    },
+    async loadSimSwap() {
+      simSwap.show((await get(`/handsets/${encodeURIComponent(msisdn)}/sim-swap`)).swappedAt);
+    },
     async loadUssd() {
       if (!ussd) return;
       const sessions = await get(`/ussd/sessions?from=${encodeURIComponent(msisdn)}`);
       ussd.show(sessions.at(-1) ?? null, true);
     },
   };
+}
+
+/**
+ * "SIM swapped": checked = the operator's SIM-swap API reports this handset's SIM as changed now
+ * (PUT …/sim-swap {swappedAt: "now"}); unchecked = never swapped (null). A time set through the
+ * API shows as checked, with its time.
+ */
+function createSimSwapSwitch(id, msisdn, label) {
+  const box = el('input', { type: 'checkbox', id: `${id}-sim-swap`, 'aria-describedby': `${id}-sim-swap-at` });
+  const at = el('span', { id: `${id}-sim-swap-at`, class: 'sim-swap-at' });
+  const status = el('span', { class: 'status', role: 'status' });
+  const root = el(
+    'p',
+    { class: 'sim-swap' },
+    box,
+    el('label', { for: box.id }, 'SIM swapped', srOnly(` for ${label}`)),
+    at,
+    status,
+  );
+
+  let current = null; // the simulator's swappedAt, as last heard
+
+  function show(swappedAt) {
+    current = swappedAt ?? null;
+    box.checked = current !== null;
+    at.textContent = current === null ? '' : `at ${clock(current)}`;
+  }
+
+  box.addEventListener('change', async () => {
+    const wanted = box.checked;
+    status.classList.remove('error');
+    status.textContent = '';
+    try {
+      const r = await put(`/handsets/${encodeURIComponent(msisdn)}/sim-swap`, { swappedAt: wanted ? 'now' : null });
+      show(r.swappedAt);
+    } catch (err) {
+      show(current); // the switch goes back to what the simulator has
+      status.textContent = err.message;
+      status.classList.add('error');
+    }
+  });
+  show(null);
+  return { root, show };
 }
 
 /** Dial a code, read the network's screen, answer it or hang up. */

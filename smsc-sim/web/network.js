@@ -20,6 +20,7 @@ export function createNetworkPanel() {
     slowMs: $('f-slow-ms'),
     enquire: $('f-enquire'),
     duplicate: $('f-duplicate'),
+    simSwapApi: $('f-sim-swap-api'),
     drop: $('f-drop'),
   };
 
@@ -50,6 +51,7 @@ export function createNetworkPanel() {
   });
   f.enquire.addEventListener('change', () => apply({ ignoreEnquireLink: f.enquire.checked }, `enquire_link ${f.enquire.checked ? 'unanswered' : 'answered'}`));
   f.duplicate.addEventListener('change', () => apply({ duplicateMo: f.duplicate.checked }, `Duplicate MOs ${f.duplicate.checked ? 'on' : 'off'}`));
+  f.simSwapApi.addEventListener('change', () => apply({ simSwapApi: f.simSwapApi.value }, `SIM swap API ${f.simSwapApi.value}`));
   f.drop.addEventListener('click', async () => {
     try {
       const { dropped } = await post('/faults/drop');
@@ -67,6 +69,7 @@ export function createNetworkPanel() {
     if (state.slowResponseMs > 0) f.slowMs.value = String(state.slowResponseMs);
     f.enquire.checked = state.ignoreEnquireLink;
     f.duplicate.checked = state.duplicateMo;
+    f.simSwapApi.value = state.simSwapApi ?? 'up';
   }
 
   function setBinds(sessions) {

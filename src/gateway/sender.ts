@@ -26,6 +26,9 @@ export interface SenderOptions {
   log: Logger;
 }
 
+/** The reply's deadline passed before it could be sent: failed as expired, not retried. */
+class ReplyExpiredError extends Error {}
+
 export class NoLinkError extends Error {
   constructor() {
     super('no transmitting SMPP bind is up; the reply stays queued until one is, or until its deadline');
@@ -52,15 +55,16 @@ export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<
         if (record.parts > 0 && record.accepted.size >= record.parts) continue;
         accepted = record.accepted;
       }
-      if (mt.deadline !== undefined && Date.now() > mt.deadline) {
-        metrics.mtExpired.inc({ kind: mt.kind });
-        await opts.replies.markFailed(mt.id, 'expired', Date.now());
-        opts.log.warn({ reply: mt.id, kind: mt.kind }, 'reply expired before a link could carry it');
-        continue;
-      }
       try {
+        if (mt.deadline !== undefined && Date.now() > mt.deadline) throw new ReplyExpiredError();
         await sendMessage(job, mt, accepted);
       } catch (err) {
+        if (err instanceof ReplyExpiredError) {
+          metrics.mtExpired.inc({ kind: mt.kind });
+          await opts.replies.markFailed(mt.id, 'expired', Date.now());
+          opts.log.warn({ reply: mt.id, kind: mt.kind }, 'reply expired before a link could carry it');
+          continue;
+        }
         // Refused for good (recorded as failed): the other replies of the step still go out.
         if (err instanceof UnrecoverableError) continue;
         throw err;
@@ -98,6 +102,8 @@ export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<
     for (let attempt = 1; ; attempt++) {
       const { conn, session } = await connectionFor(mt);
       await conn.throttle.waitTurn(1);
+      // The link may have come back, or the throttle let us wait, past the reply's deadline.
+      if (mt.deadline !== undefined && Date.now() > mt.deadline) throw new ReplyExpiredError();
       const c = conn.config;
       const fields: smpp.PDUFields = {
         service_type: mt.ussd ? 'USSD' : '',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startSimulatorProcess, type SimulatorProcess } from '../../../smsc-sim/harness';
-import type { MoMessage } from '../../../src/queues';
+import type { MoMessage, MtJob, MtMessage } from '../../../src/queues';
 import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../../support/processes';
 
 // Shared setup of the SMPP integration files: a private redis-server, one or more simulator
@@ -39,6 +39,8 @@ export interface SubmitEntry {
   systemId: string;
   to: string;
   validityPeriod: string;
+  /** What validityPeriod means, as an ISO time (null when none). */
+  expiresAt: string | null;
   status: number;
   receipt: string | null;
 }
@@ -151,10 +153,20 @@ export class AppApi {
     }
   }
 
+  /** The replies (MtMessage, with their deadlines) of every job of the `mt` queue, in any state. */
+  async mtMessages(): Promise<MtMessage[]> {
+    const q = new Queue('mt', { connection: this.client, prefix: '{simpair}' });
+    try {
+      return (await q.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed', 'prioritized'])).flatMap((j) => (j.data as MtJob).messages);
+    } finally {
+      await q.close();
+    }
+  }
+
   /** Reply records (sp:reply:* hashes), optionally only those to one MSISDN. */
   async replyRecords(to?: string): Promise<Array<Record<string, string>>> {
     const keys = await this.client.keys('sp:reply:*');
-    const records = await Promise.all(keys.map(async (k) => ({ key: k, ...(await this.client.hgetall(k)) })));
+    const records: Array<Record<string, string>> = await Promise.all(keys.map(async (k) => ({ key: k, ...(await this.client.hgetall(k)) })));
     return records.filter((r) => to === undefined || r.to === to);
   }
 
@@ -199,6 +211,8 @@ export interface Rig {
   /** The first simulator. */
   sim: SimApi;
   app: AppApi;
+  /** Stops simpair and starts it again with these env settings on top of the rig's own. */
+  restartApp(env: Record<string, string>, opts?: { waitReady?: boolean }): Promise<AppApi>;
   /** simpair's and the simulators' recent output, for assertion messages. */
   output(): string;
   stop(): Promise<void>;
@@ -216,9 +230,16 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
     client.disconnect();
     await redis.stop();
   };
+  const launch = async (extra: Record<string, string>, waitReady: boolean): Promise<AppApi> => {
+    app = await startSimpair({ ...baseEnv, ...extra });
+    const api = new AppApi(app, client);
+    if (waitReady) await waitFor('readiness 200', async () => (await api.readyz()).status === 200);
+    return api;
+  };
+  let baseEnv: Record<string, string> = {};
   try {
     await opts.beforeApp?.(sims);
-    const env: Record<string, string> = {
+    baseEnv = {
       REDIS_URL: redis.url,
       SMPP_URL: `smpp://127.0.0.1:${sims[0].proc.smppPort}`,
       SERVICE_NUMBER,
@@ -226,15 +247,17 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       ...(opts.config ? { SIMPAIR_CONFIG: writeJsonFile('simpair.json', opts.config(sims)) } : {}),
       ...opts.env?.(sims),
     };
-    app = await startSimpair(env);
-    const api = new AppApi(app, client);
-    if (opts.waitReady ?? true) await waitFor('readiness 200', async () => (await api.readyz()).status === 200);
     const rig: Rig = {
       redis,
       sims,
       sim: sims[0],
-      app: api,
-      output: () => `--- simpair ---\n${app!.output()}\n${procs.map((p, i) => `--- simulator ${i + 1} ---\n${p.output()}`).join('\n')}`,
+      app: await launch({}, opts.waitReady ?? true),
+      async restartApp(env, o = {}) {
+        await app?.stop();
+        rig.app = await launch(env, o.waitReady ?? true);
+        return rig.app;
+      },
+      output: () => `--- simpair ---\n${app?.output()}\n${procs.map((p, i) => `--- simulator ${i + 1} ---\n${p.output()}`).join('\n')}`,
       stop,
     };
     return rig;
