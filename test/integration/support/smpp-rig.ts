@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { startSimulatorProcess, type SimulatorProcess } from '../../../smsc-sim/harness';
 import type { MoMessage, MtJob, MtMessage } from '../../../src/queues';
 import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../../support/processes';
+import type { BindLogEntry } from '../../../smsc-sim/binds';
 
 // Shared setup of the SMPP integration files: a private redis-server, one or more simulator
 // processes and simpair (all roles in one process), plus typed views of the simulator's control
@@ -13,16 +14,8 @@ import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '..
 
 export const SERVICE_NUMBER = '20555';
 
-export interface BindEntry {
-  atMs: number;
-  session: number;
-  listenerPort: number;
-  tls: boolean;
-  command: string;
-  systemId: string;
-  status: number;
-  statusName: string;
-}
+/** One entry of the simulator's GET /binds. */
+export type BindEntry = BindLogEntry;
 
 export interface SimSession {
   id: number;
