@@ -30,6 +30,8 @@ export interface SubmitEntry {
   session: number;
   listenerPort: number;
   systemId: string;
+  from: string;
+  sourceTon: number;
   to: string;
   validityPeriod: string;
   /** What validityPeriod means, as an ISO time (null when none). */
