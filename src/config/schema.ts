@@ -56,6 +56,15 @@ export const configSchema = z.object({
   countryCode: z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a country calling code such as 254'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KES'),
   minorDigits: z.number().int().min(0).max(4),
+  /** IANA time zone of the operator: the daily limit counts its calendar day. */
+  timezone: z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Africa/Nairobi'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   http: z.object({
     port,
@@ -213,6 +222,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'METRICS_PORT', path: 'http.metricsPort', parse: asInt },
   { env: 'ADMIN_TOKEN', path: 'adminToken', parse: asString },
   { env: 'LOG_LEVEL', path: 'logLevel', parse: asString },
+  { env: 'TIMEZONE', path: 'timezone', parse: asString },
   { env: 'PAYMENT_WINDOW_SECONDS', path: 'payments.windowSeconds', parse: asInt },
   { env: 'PAYMENT_STRICT', path: 'payments.strict', parse: asBool },
   { env: 'PAYMENT_MISSING_IMSI_POLICY', path: 'payments.missingImsiPolicy', parse: asString },

@@ -24,7 +24,8 @@ export type ReplyKind =
   | 'foreign_attempt'
   | 'late_confirmation'
   | 'sim_unconfirmed'
-  | 'too_many_attempts';
+  | 'too_many_attempts'
+  | 'refund';
 
 export type DeclineWhy = 'insufficient_funds' | 'over_payment_limit' | 'over_daily_limit' | 'unknown_merchant';
 
@@ -94,6 +95,10 @@ export function simUnconfirmedText(): string {
 /** Short on purpose: a blocked guesser learns nothing, and the reply costs little. */
 export function tooManyAttemptsText(): string {
   return 'Too many attempts. Try again later.';
+}
+
+export function refundText(amount: Money, merchant: string, paymentId: string, balance: Money): string {
+  return `Refund ${money(amount)} from ${merchant} for payment ${paymentId}. New balance ${money(balance)}.`;
 }
 
 export function deviceRejectedText(): string {

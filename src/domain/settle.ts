@@ -2,7 +2,7 @@ import { decision, type Decision, type Reply } from './decision';
 import { toMoney } from './money';
 import { transition, type Payment } from './payment';
 import { declinedText, deviceConfirmedText, lockedText, paidText, type DeclineWhy } from './replies';
-import { utcDate, type SubscriberView } from './view';
+import { localDate, type SubscriberView } from './view';
 
 // The two outcomes of a matched pair — completed (money moves) or declined (not payable) — and the
 // failed-authentication counter. Shared by both arrival orders so they cannot drift apart.
@@ -16,6 +16,8 @@ export interface SettleContext {
   failedAuthDecayMs: number;
   merchantExists: boolean;
   merchantName?: string;
+  /** IANA zone whose calendar day the daily limit counts. */
+  timeZone: string;
   currency: string;
   minorDigits: number;
 }
@@ -35,7 +37,7 @@ function declineReason(view: SubscriberView, amountMinor: number, spentToday: nu
 /** Both halves are present and authenticated: complete the payment or decline it. */
 export function settle(view: SubscriberView, pending: Payment, second: SecondHalf, ctx: SettleContext): Decision {
   const { now } = ctx;
-  const today = utcDate(now);
+  const today = localDate(now, ctx.timeZone);
   const spentToday = view.dailyDate === today ? view.dailySpentMinor : 0;
   const amount = toMoney(pending.amountMinor, ctx.currency, ctx.minorDigits);
   const device = second.device ?? pending.device;

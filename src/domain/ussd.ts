@@ -1,3 +1,4 @@
+import { localDate } from './view';
 import type { Reply } from './decision';
 import { isMerchantCode } from './grammar';
 import { formatAmount, parseAmount, type AmountParse, type Money } from './money';
@@ -81,6 +82,8 @@ export interface UssdContext {
   minorDigits: number;
   /** Sanity bound for amounts (the payment limit is the decision's business, not the menu's). */
   maxAmountMinor: number;
+  /** IANA zone the history shows its days in (the operator's); UTC when not given. */
+  timeZone?: string;
 }
 
 export function ussdStep(session: UssdSession | null, input: UssdInput, ctx: UssdContext): UssdStep {
@@ -222,11 +225,11 @@ const STATE_WORD: Record<PaymentState, string> = {
 };
 
 /** Newest first, one line each ("05/03 12.50 SHOP42 paid"), as many as fit on one screen. */
-export function ussdLastPaymentsScreen(payments: readonly Payment[], ctx: Pick<UssdContext, 'minorDigits'>): UssdScreen {
+export function ussdLastPaymentsScreen(payments: readonly Payment[], ctx: Pick<UssdContext, 'minorDigits' | 'timeZone'>): UssdScreen {
   if (payments.length === 0) return final('No payments yet.');
   let text = 'Last payments:';
   for (const p of payments) {
-    const day = new Date(p.createdAt).toISOString();
+    const day = localDate(p.createdAt, ctx.timeZone ?? 'UTC'); // YYYY-MM-DD, the subscriber's day
     const line = `\n${day.slice(8, 10)}/${day.slice(5, 7)} ${formatAmount(p.amountMinor, ctx.minorDigits)} ${p.merchant} ${STATE_WORD[p.state]}`;
     if (text.length + line.length > USSD_MAX_SCREEN) break;
     text += line;

@@ -32,9 +32,24 @@ export interface SubscriberView {
   version: number;
 }
 
-/** The UTC calendar day of a timestamp: daily limits reset at 00:00 UTC. */
+/** The UTC calendar day of a timestamp (YYYY-MM-DD). */
 export function utcDate(now: number): string {
   return new Date(now).toISOString().slice(0, 10);
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar day (YYYY-MM-DD) of a timestamp in an IANA time zone: the daily limit counts the
+ * operator's day (config `timezone`), not UTC's. Deterministic for a given zone database.
+ */
+export function localDate(now: number, timeZone: string): string {
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, f);
+  }
+  return f.format(now);
 }
 
 /**

@@ -16,6 +16,7 @@ export interface PaymentRules {
   maxFailedAuth: number;
   failedAuthDecayMs: number;
   missingImsiPolicy: 'refuse' | 'allow';
+  timeZone: string;
   currency: string;
   minorDigits: number;
 }

@@ -78,6 +78,7 @@ export function createUssdProcessor(deps: UssdDeps): (mo: MoMessage, msisdn: str
     currency: deps.rules.currency,
     minorDigits: deps.rules.minorDigits,
     maxAmountMinor: deps.ussd.maxAmountMinor,
+    timeZone: deps.rules.timeZone,
   };
   const code = deps.ussd.serviceCode.replace(/[^0-9]/g, '');
 

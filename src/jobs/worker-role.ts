@@ -123,6 +123,7 @@ export function paymentRules(config: Config): PaymentRules {
     maxFailedAuth: config.payments.maxFailedAuth,
     failedAuthDecayMs: config.payments.failedAuthDecaySeconds * 1000,
     missingImsiPolicy: config.payments.missingImsiPolicy,
+    timeZone: config.timezone,
     currency: config.currency,
     minorDigits: config.minorDigits,
   };

@@ -61,7 +61,11 @@ async function main(): Promise<void> {
   }
   if (!config.adminToken) config.adminToken = config.embedded.adminToken;
 
-  await seedDemo(config, log);
+  // The demo's money goes only into the Redis this start runs itself: never into one named by
+  // REDIS_URL, unless asked with EMBEDDED_SEED_DEMO=true.
+  const seed = !process.env.REDIS_URL || process.env.EMBEDDED_SEED_DEMO === 'true';
+  if (seed) await seedDemo(config, log);
+  else log.info('REDIS_URL is set: no demo subscriber seeded (EMBEDDED_SEED_DEMO=true to seed anyway)');
   const running = await startRoles(config, ['gateway', 'worker', 'api'], log, { gatewayName: 'embedded' });
   cleanups.unshift(() => running.stop());
   const stopAll = async (): Promise<void> => {
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
     `  service number  ${config.serviceNumber}`,
   ];
   const demo = config.embedded.demo;
-  if (sim) {
+  if (sim && seed) {
     lines.push(
       `  demo            subscriber ${demo.subscriber} (balance ${demo.balance} ${config.currency}), her device ${demo.device}, merchant ${demo.merchant}`,
       `  pay:     curl -s -XPOST http://127.0.0.1:${simHttpPort}/mo -H 'content-type: application/json' -d '{"from":"${demo.subscriber}","text":"PAY 12.50 ${demo.merchant}"}'`,

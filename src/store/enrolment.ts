@@ -104,7 +104,7 @@ export class EnrolmentStore {
     const k = this.keys;
     const res = (await this.scripts.run(
       'createSubscriber',
-      [k.subscriber(s.msisdn), k.credits(s.msisdn), k.creditResults(s.msisdn), k.deviceOwner(s.msisdn), k.subscriberIndex(), k.ledgerTotals()],
+      [k.subscriber(s.msisdn), k.credits(s.msisdn), k.creditResults(s.msisdn), k.deviceOwner(s.msisdn), k.subscriberIndex(), k.ledgerTotals(), k.journal()],
       [s.msisdn, s.imsi ?? '', s.name ?? '', s.balanceMinor, now, utcDate(now)],
     )) as ScriptAnswer;
     if (res[0] !== 'OK') refusal(res);
@@ -163,10 +163,12 @@ export class EnrolmentStore {
   /** Top-up, applied once per reference. */
   async credit(main: string, reference: string, amountMinor: number): Promise<CreditResult> {
     const k = this.keys;
-    const res = (await this.scripts.run('creditSubscriber', [k.subscriber(main), k.credits(main), k.creditResults(main), k.ledgerTotals()], [
+    const res = (await this.scripts.run('creditSubscriber', [k.subscriber(main), k.credits(main), k.creditResults(main), k.ledgerTotals(), k.journal()], [
       reference,
       amountMinor,
       MAX_BALANCE_MINOR,
+      main,
+      Date.now(),
     ])) as ScriptAnswer;
     if (res[0] !== 'OK' && res[0] !== 'DUPLICATE') refusal(res);
     return { created: res[0] === 'OK', reference, amountMinor, balanceMinor: Number(res[1]) };

@@ -34,8 +34,12 @@ export interface Keys {
   subscriberIndex(): string;
   /** Sorted set of all merchant codes. */
   merchantIndex(): string;
-  /** Hash: ledger totals (sum of credits issued). */
+  /** Hash: ledger totals (credits: e-money issued; float: the issuing account's balance, its negative). */
   ledgerTotals(): string;
+  /** Stream: the journal, one immutable double-entry entry per movement of money (see store/journal.ts). */
+  journal(): string;
+  /** Hash: refunds of this main SIM's payments (`ref:<payment>:<reference>` → JSON, `total:<payment>` → minor units). */
+  refunds(main: string): string;
   /** Hash: reply (MT) id → JSON state record. */
   reply(id: string): string;
   /** String: normalised SMSC message id → reply id (for delivery receipts). */
@@ -85,6 +89,8 @@ export function createKeys(prefix: string): Keys {
     subscriberIndex: () => `${p}:subscribers`,
     merchantIndex: () => `${p}:merchants`,
     ledgerTotals: () => `${p}:ledger`,
+    journal: () => `${p}:journal`,
+    refunds: (m) => `${p}:sub:{${m}}:refunds`,
     reply: (id) => `${p}:reply:${id}`,
     smscMessage: (id) => `${p}:smscid:${id}`,
     expiries: () => `${p}:expiries`,

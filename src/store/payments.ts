@@ -151,17 +151,16 @@ export class PaymentStore {
     // The id → main pointers are claimed first: a new payment whose id already points at another
     // subscriber is refused (ids have 80 bits, so this is a loud failure, never a merge). Harmless
     // if the script then refuses (a conflict retried decides the same ids again).
-    const fresh = decision.payments.filter((pay) => pay.history.length === 1);
-    if (fresh.length) {
+    if (decision.payments.length) {
       const claims = this.redis.pipeline();
-      for (const pay of fresh) claims.set(k.paymentOwner(pay.id), main, 'NX', 'GET');
+      for (const pay of decision.payments) claims.set(k.paymentOwner(pay.id), main, 'NX', 'GET');
       for (const [err, previous] of (await claims.exec()) ?? []) {
         if (err) throw err;
         if (previous !== null && previous !== main) throw new PaymentStoreError('PAYMENT_ID_TAKEN');
       }
     }
     const p = this.redis.pipeline();
-    p.applyPaymentDecision(k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant), ...args);
+    p.applyPaymentDecision(k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant), k.journal(), ...args);
     const results = (await p.exec()) ?? [];
     const [err, raw] = results[results.length - 1] ?? [new Error('no answer from Redis'), null];
     if (err) throw err;

@@ -13,14 +13,15 @@ export const SCRIPTS = {
   claimDueExpiries: { numberOfKeys: 1 },
   finishExpiry: { numberOfKeys: 1 },
   releaseCode: { numberOfKeys: 1 },
-  createSubscriber: { numberOfKeys: 6 },
+  createSubscriber: { numberOfKeys: 7 },
   bindDevice: { numberOfKeys: 4 },
   unbindDevice: { numberOfKeys: 3 },
-  creditSubscriber: { numberOfKeys: 4 },
+  creditSubscriber: { numberOfKeys: 5 },
+  refundPayment: { numberOfKeys: 7 },
   unlockSubscriber: { numberOfKeys: 1 },
   createMerchant: { numberOfKeys: 2 },
   loadSubscriberView: { numberOfKeys: 6 },
-  applyPaymentDecision: { numberOfKeys: 8 },
+  applyPaymentDecision: { numberOfKeys: 9 },
   ussdCommitStep: { numberOfKeys: 4 },
 } as const;
 

@@ -14,6 +14,7 @@
   KEYS[6] transfers hash of this subscriber
   KEYS[7] merchant hash (of the transfer; any merchant key when there is no transfer)
   KEYS[8] merchant transfers hash
+  KEYS[9] journal stream (one entry per transfer: subscriber → merchant)
 
   ARGV[1] expected subscriber version
   ARGV[2] now (ms)
@@ -77,6 +78,8 @@ if ARGV[5] ~= '' then
     redis.call('HINCRBY', KEYS[7], 'balance', amount)
     redis.call('HSET', KEYS[6], t.id, ARGV[5])
     redis.call('HSET', KEYS[8], t.id, amount)
+    redis.call('XADD', KEYS[9], '*', 'at', ARGV[2], 'kind', 'payment', 'transferId', t.id,
+      'debit', 'subscriber:' .. t.fromMsisdn, 'credit', 'merchant:' .. t.toMerchant, 'amount', tostring(amount))
   end
 end
 

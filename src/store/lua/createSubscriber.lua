@@ -1,6 +1,7 @@
 --[[
-  Enrols a main SIM: profile, opening balance (recorded as the credit with reference "opening" and
-  added to the ledger's credit total), and the subscriber index — all or nothing. Refused when the
+  Enrols a main SIM: profile, opening balance (recorded as the credit with reference "opening", added
+  to the ledger's credit total and journaled from the float account), and the subscriber index —
+  all or nothing. Refused when the
   MSISDN is already a subscriber or is bound as somebody's device.
 
   KEYS[1] subscriber hash
@@ -8,7 +9,8 @@
   KEYS[3] credit results hash of this subscriber (reference → balance after that credit)
   KEYS[4] device owner pointer of this MSISDN (string; must not exist)
   KEYS[5] subscriber index (zset msisdn by createdAt)
-  KEYS[6] ledger totals hash (field credits)
+  KEYS[6] ledger totals hash (fields credits, float)
+  KEYS[7] journal stream
 
   ARGV[1] msisdn (E.164 digits)
   ARGV[2] imsi, or '' for none
@@ -46,5 +48,10 @@ end
 redis.call('HSET', KEYS[2], 'opening', balance)
 redis.call('HSET', KEYS[3], 'opening', balance)
 redis.call('HINCRBY', KEYS[6], 'credits', balance)
+if tonumber(balance) > 0 then
+  redis.call('HINCRBY', KEYS[6], 'float', -tonumber(balance))
+  redis.call('XADD', KEYS[7], '*', 'at', ARGV[5], 'kind', 'credit', 'transferId', 'credit:' .. ARGV[1] .. ':opening',
+    'debit', 'float', 'credit', 'subscriber:' .. ARGV[1], 'amount', balance)
+end
 redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
 return {'OK'}

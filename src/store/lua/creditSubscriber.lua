@@ -1,17 +1,20 @@
 --[[
   Tops up a subscriber's balance once per reference. The same reference with the same amount is a
   replay and changes nothing (it answers the balance recorded by the original credit); the same
-  reference with another amount is refused. Each credit is added to the ledger's credit total, so
-  that the sum of all balances stays equal to the sum of credits.
+  reference with another amount is refused. Each credit is added to the ledger's credit total and
+  journaled as one entry from the float account (the issuer), so all accounts sum to zero.
 
   KEYS[1] subscriber hash
   KEYS[2] credits hash of this subscriber (reference → amount, minor units)
   KEYS[3] credit results hash of this subscriber (reference → balance after that credit)
-  KEYS[4] ledger totals hash (field credits)
+  KEYS[4] ledger totals hash (fields credits, float)
+  KEYS[5] journal stream
 
   ARGV[1] reference
   ARGV[2] amount, positive integer minor units
   ARGV[3] maximum balance allowed after the credit, minor units
+  ARGV[4] msisdn (for the journal's account name)
+  ARGV[5] now, ms
 
   Returns: {'OK', balance after}
            {'DUPLICATE', balance after the original credit}
@@ -40,4 +43,7 @@ redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], after)
 redis.call('HINCRBY', KEYS[4], 'credits', amount)
+redis.call('HINCRBY', KEYS[4], 'float', -amount)
+redis.call('XADD', KEYS[5], '*', 'at', ARGV[5], 'kind', 'credit', 'transferId', 'credit:' .. ARGV[4] .. ':' .. ARGV[1],
+  'debit', 'float', 'credit', 'subscriber:' .. ARGV[4], 'amount', tostring(amount))
 return {'OK', after}

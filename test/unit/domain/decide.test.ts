@@ -403,6 +403,25 @@ const rows: Row[] = [
     subscriber: { balanceMinor: 98_750, dailySpentMinor: 1250, dailyDate: TODAY, failedAuth: 0 },
   },
   {
+    // T0 is 12:00 UTC; at 22:30 UTC it is already the next day in Nairobi (UTC+3).
+    name: 'awaiting_device + the day counted in the operator’s time zone: after local midnight the total restarts',
+    open: [awaitingDevice({ expiresAt: T0 + 11 * 3600_000 })],
+    view: { dailySpentMinor: 1_999_000, dailyDate: '2025-01-15' },
+    event: device({ code: 'ABC234' }),
+    ctx: { now: T0 + 10.5 * 3600_000, timeZone: 'Africa/Nairobi' },
+    outcome: 'completed',
+    subscriber: { balanceMinor: 98_750, dailySpentMinor: 1250, dailyDate: '2025-01-16', failedAuth: 0 },
+  },
+  {
+    name: 'awaiting_device + the same instant in UTC is still the same day → over the daily limit',
+    open: [awaitingDevice({ expiresAt: T0 + 11 * 3600_000 })],
+    view: { dailySpentMinor: 1_999_000, dailyDate: '2025-01-15' },
+    event: device({ code: 'ABC234' }),
+    ctx: { now: T0 + 10.5 * 3600_000, timeZone: 'UTC' },
+    outcome: 'declined',
+    reason: 'over_daily_limit',
+  },
+  {
     name: 'awaiting_device + merchant deleted meanwhile → declined',
     open: [awaitingDevice()],
     event: device({ code: 'ABC234' }),

@@ -27,6 +27,7 @@ export function ctx(patch: Partial<DecideContext> = {}): DecideContext {
     missingImsiPolicy: 'allow',
     merchantExists: true,
     merchantName: 'Corner Shop',
+    timeZone: 'UTC',
     newPaymentId: 'PNEW0000000',
     newCode: 'NEWCDE',
     currency: 'KES',

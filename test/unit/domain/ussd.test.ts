@@ -246,6 +246,13 @@ describe('domain/ussd: the menu machine', () => {
       assert.ok(isGsm7Basic(screen.text));
     });
 
+    it('last payments: days in the operator’s time zone', () => {
+      // 2024-03-01 22:00 UTC is already 2 March in Nairobi (UTC+3).
+      const late = { ...payment(1, 'completed'), createdAt: Date.UTC(2024, 2, 1, 22, 0) };
+      assert.equal(ussdLastPaymentsScreen([late], { ...ctx, timeZone: 'Africa/Nairobi' }).text, 'Last payments:\n02/03 12.50 SHOP42 paid');
+      assert.equal(ussdLastPaymentsScreen([late], { ...ctx, timeZone: 'UTC' }).text, 'Last payments:\n01/03 12.50 SHOP42 paid');
+    });
+
     it('no payments yet', () => {
       assert.deepEqual(ussdLastPaymentsScreen([], ctx), { text: 'No payments yet.', final: true });
     });
