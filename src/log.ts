@@ -12,7 +12,7 @@ export function createLogger(role: string, level = 'info'): Logger {
     level,
     base: { role, pid: process.pid },
     redact: {
-      paths: ['password', '*.password', 'adminToken', '*.adminToken', 'authorization', '*.authorization', 'text', '*.text'],
+      paths: ['password', '*.password', 'adminToken', '*.adminToken', 'adminTokens', '*.adminTokens', 'token', '*.token', 'authorization', '*.authorization', 'text', '*.text'],
       censor: '[redacted]',
     },
   });

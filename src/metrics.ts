@@ -31,7 +31,18 @@ export const metrics = {
   simCheckRefused: new Counter({ name: 'simpair_sim_check_refused_total', help: 'Payment messages refused because the SIM could not be confirmed or was swapped, by reason', labelNames: ['reason'], registers: [registry] }),
   presenterFailures: new Counter({ name: 'simpair_presenter_failures_total', help: 'Unknown or foreign codes presented, counted against the presenting SIM', labelNames: ['kind'], registers: [registry] }),
   presenterIgnored: new Counter({ name: 'simpair_presenter_ignored_total', help: 'Code-carrying messages without effect because their sender presented too many unknown or foreign codes', registers: [registry] }),
+  merchantEvents: new Counter({ name: 'simpair_merchant_events_total', help: 'Merchant outbox events relayed to the merchant queue (SMS and webhook)', registers: [registry] }),
+  webhookDeliveries: new Counter({ name: 'simpair_webhook_deliveries_total', help: 'Merchant webhook attempts, by outcome (delivered, failed_attempt, gave_up)', labelNames: ['outcome'], registers: [registry] }),
   bindsUp: new Gauge({ name: 'simpair_smpp_binds_up', help: 'SMPP sessions currently bound', registers: [registry] }),
   httpRequests: new Counter({ name: 'simpair_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
+  httpAuthFailures: new Counter({
+    name: 'simpair_http_auth_failures_total',
+    help: 'Admin API requests refused for their credentials: missing or invalid bearer token (401), or refused while the client address is over http.authFailuresPerMinute (429)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  }),
   moLatency: new Histogram({ name: 'simpair_mo_processing_seconds', help: 'Time from MO receipt to processing done', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
 };
+
+// Every outcome shows from the start (at 0), so a rate over it has a baseline.
+for (const outcome of ['missing', 'invalid', 'rate_limited']) metrics.httpAuthFailures.inc({ outcome }, 0);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { configSchema, ENV_OVERRIDES, type Config } from './schema';
+import { ADMIN_TOKEN_NAME, configSchema, ENV_OVERRIDES, parseAdminTokenItem, type AdminTokenDigest, type Config } from './schema';
 import { resolveConnections } from './connections';
 
-export type { Config } from './schema';
+export type { Config, AdminRole, AdminTokenDigest } from './schema';
+export { ADMIN_ROLES, tokenSha256 } from './schema';
 export { resolveConnections, describeConnection, type SmppConnectionConfig } from './connections';
 
 export class ConfigError extends Error {
@@ -61,6 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((i) => {
+        if (i.path[0] === 'adminTokens' && typeof i.path[1] === 'number') {
+          const rest = i.path.slice(2).join('.');
+          return `${adminTokenLabel(raw.adminTokens, i.path[1], envNameOf)}: ${rest ? `${rest}: ` : ''}${i.message}`;
+        }
         const p = i.path.join('.');
         const envName = envNameOf.get(p);
         return `${envName ? `${envName} (${p})` : p}: ${i.message}`;
@@ -68,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const cfg = result.data;
+  const tokenProblems = adminTokenConflicts(cfg.adminToken, cfg.adminTokens, raw.adminTokens, envNameOf);
+  if (tokenProblems.length) throw new ConfigError(tokenProblems);
   if (cfg.smpp.reconnectMaxMs < cfg.smpp.reconnectBaseMs) {
     throw new ConfigError(['smpp.reconnectMaxMs: must not be below smpp.reconnectBaseMs']);
   }
@@ -78,3 +85,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return cfg;
 }
+
+/**
+ * `ADMIN_TOKENS (adminTokens) entry 2 "support"`: how a problem names an entry of adminTokens. The
+ * name is shown only when it is a valid name (something pasted in its place might be a token); the
+ * token never is.
+ */
+function adminTokenLabel(rawList: unknown, index: number, envNameOf: Map<string, string>): string {
+  const item = Array.isArray(rawList) ? (rawList[index] as unknown) : undefined;
+  const name = typeof item === 'string' ? parseAdminTokenItem(item)?.name : isObject(item) ? item.name : undefined;
+  const shown = typeof name === 'string' && ADMIN_TOKEN_NAME.test(name) ? ` "${name}"` : '';
+  return `${envNameOf.get('adminTokens') ?? 'ADMIN_TOKENS'} (adminTokens) entry ${index + 1}${shown}`;
+}
+
+/** Names and tokens must be unique across ADMIN_TOKEN (named `admin`) and every ADMIN_TOKENS entry. */
+function adminTokenConflicts(single: AdminTokenDigest | null, list: AdminTokenDigest[], rawList: unknown, envNameOf: Map<string, string>): string[] {
+  const problems: string[] = [];
+  const singleLabel = `${envNameOf.get('adminToken') ?? 'ADMIN_TOKEN'} (adminToken)`;
+  list.forEach((e, i) => {
+    const label = adminTokenLabel(rawList, i, envNameOf);
+    const sameName = list.findIndex((o) => o.name === e.name);
+    const sameToken = list.findIndex((o) => o.tokenSha256 === e.tokenSha256);
+    if (sameName < i) problems.push(`${label}: name: already used by entry ${sameName + 1}`);
+    else if (single && single.name === e.name) problems.push(`${label}: name: "${e.name}" is the name of ${singleLabel}`);
+    if (sameToken < i) problems.push(`${label}: token: the same token as entry ${sameToken + 1} (each operator needs a token of her own)`);
+    else if (single && single.tokenSha256 === e.tokenSha256) problems.push(`${label}: token: the same token as ${singleLabel}`);
+  });
+  return problems;
+}
+

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 // One schema for the whole configuration: config/default.json, an optional JSON file named by
@@ -8,6 +9,82 @@ const positiveInt = z.number().int().positive();
 const decimalAmount = z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal amount such as "5000.00"');
 const smppUrl = /^smpps?:\/\/[^:/,\s]+:\d+\/?$/;
 const messageIdFormat = z.enum(['hex', 'decimal', 'string']);
+
+/** Roles of admin API tokens, weakest first (README "Admin API"). */
+export const ADMIN_ROLES = ['viewer', 'operator', 'admin'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/**
+ * A named admin API token as it is kept after config load: only the SHA-256 of the token (hex),
+ * never the token itself. `ADMIN_TOKEN` is one of these named `admin` with role admin.
+ */
+export interface AdminTokenDigest {
+  name: string;
+  role: AdminRole;
+  tokenSha256: string;
+}
+
+export const ADMIN_TOKEN_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/** SHA-256 of a token, lower-case hex: the form tokens are kept and compared in (see http/auth.ts). */
+export function tokenSha256(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+const bearerToken = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .regex(/^\S+$/, 'must not contain spaces');
+
+/**
+ * One `name=role:token` item of ADMIN_TOKENS, as an object; null when it has not that shape. The
+ * name cannot hold `=` and the role cannot hold `:`, so a token may contain both (base64 padding).
+ */
+export function parseAdminTokenItem(item: string): { name: string; role: string; token: string } | null {
+  const eq = item.indexOf('=');
+  if (eq < 0) return null;
+  const colon = item.indexOf(':', eq + 1);
+  if (colon < 0) return null;
+  return { name: item.slice(0, eq).trim(), role: item.slice(eq + 1, colon).trim(), token: item.slice(colon + 1).trim() };
+}
+
+/**
+ * An entry of `adminTokens`: {name, role, token} or {name, role, tokenSha256} (so a config file
+ * need not hold the token), or the text `name=role:token` (each item of ADMIN_TOKENS). Messages
+ * never quote the value: it may be a token.
+ */
+const adminTokenEntry = z
+  .unknown()
+  .transform((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    const parsed = parseAdminTokenItem(v);
+    if (parsed) return parsed;
+    ctx.addIssue({ code: 'custom', message: 'must be name=role:token' });
+    return z.NEVER;
+  })
+  .pipe(
+    z
+      .strictObject(
+        {
+          name: z.string({ error: 'required' }).regex(ADMIN_TOKEN_NAME, 'must be 1-32 letters, digits, _ . -'),
+          role: z.enum(ADMIN_ROLES, { error: () => `must be one of ${ADMIN_ROLES.join(', ')}` }),
+          token: z
+            .string({ error: 'must be a string' })
+            .min(16, 'must be at least 16 characters')
+            .regex(/^\S+$/, 'must not contain spaces')
+            .optional(),
+          tokenSha256: z
+            .string({ error: 'must be a string' })
+            .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (the SHA-256 of the token, e.g. `printf %s "$TOKEN" | sha256sum`)')
+            .optional(),
+        },
+        { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field ${iss.keys.join(', ')} (expected name, role, token or tokenSha256)` : 'must be an object {name, role, token} or {name, role, tokenSha256}') },
+      )
+      .superRefine((e, ctx) => {
+        if ((e.token === undefined) === (e.tokenSha256 === undefined)) ctx.addIssue({ code: 'custom', message: 'needs exactly one of token and tokenSha256' });
+      })
+      .transform((e): AdminTokenDigest => ({ name: e.name, role: e.role, tokenSha256: e.token !== undefined ? tokenSha256(e.token) : e.tokenSha256!.toLowerCase() })),
+  );
 
 /**
  * What one SMSC connection may say for itself; anything left out comes from the `smpp` defaults.
@@ -72,6 +149,8 @@ export const configSchema = z.object({
     bodyLimit: z.string().min(1),
     /** Where a process without the api role serves /metrics and /healthz (null: nowhere). */
     metricsPort: port.nullable(),
+    /** Failed admin authentications one client address may make per minute before it gets 429. */
+    authFailuresPerMinute: positiveInt,
   }),
   redis: z.object({
     url: z.string().regex(/^rediss?:\/\/.+/, 'must look like redis://host:port').nullable(),
@@ -175,6 +254,8 @@ export const configSchema = z.object({
     /** When the check does not answer in time: `refuse` the request (default) or `allow` it. */
     onUnavailable: z.enum(['refuse', 'allow']),
   }),
+  /** Merchant webhooks: one attempt's time limit, and how long an event is retried. */
+  webhooks: z.object({ timeoutMs: positiveInt, deadlineSeconds: positiveInt }),
   worker: z.object({
     concurrency: z.number().int().min(1).max(1000),
     /** How long a job's lock lasts; a worker that dies holds its jobs this long at most. */
@@ -188,7 +269,10 @@ export const configSchema = z.object({
     /** Overall lifetime of a session from the dial; networks end idle sessions sooner. */
     sessionTimeoutSeconds: z.number().int().min(2).max(3600),
   }),
-  adminToken: z.string().min(16, 'must be at least 16 characters').nullable(),
+  /** ADMIN_TOKEN: one token named `admin` with role admin; kept as its SHA-256 only. */
+  adminToken: bearerToken.nullable().transform((t): AdminTokenDigest | null => (t === null ? null : { name: 'admin', role: 'admin', tokenSha256: tokenSha256(t) })),
+  /** ADMIN_TOKENS / adminTokens: named tokens with roles; names and tokens unique (checked in loadConfig). */
+  adminTokens: z.array(adminTokenEntry),
   embedded: z.object({
     dataDir: z.string().min(1),
     redisPort: port,
@@ -208,6 +292,12 @@ export type Config = z.infer<typeof configSchema>;
 type Parse = (raw: string) => unknown;
 const asString: Parse = (raw) => raw;
 const asInt: Parse = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw) : raw);
+/** Comma-separated items (ADMIN_TOKENS="treasury=admin:<token>,audit=viewer:<token>"); empty items are skipped. */
+const asList: Parse = (raw) =>
+  raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 const asBool: Parse = (raw) => (raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw);
 
 /** Environment variable → config path, with how to read its text. */
@@ -221,6 +311,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'HTTP_HOST', path: 'http.host', parse: asString },
   { env: 'METRICS_PORT', path: 'http.metricsPort', parse: asInt },
   { env: 'ADMIN_TOKEN', path: 'adminToken', parse: asString },
+  { env: 'ADMIN_TOKENS', path: 'adminTokens', parse: asList },
+  { env: 'HTTP_AUTH_FAILURES_PER_MINUTE', path: 'http.authFailuresPerMinute', parse: asInt },
   { env: 'LOG_LEVEL', path: 'logLevel', parse: asString },
   { env: 'TIMEZONE', path: 'timezone', parse: asString },
   { env: 'PAYMENT_WINDOW_SECONDS', path: 'payments.windowSeconds', parse: asInt },

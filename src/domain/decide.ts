@@ -22,7 +22,7 @@ import { countFailedAuth, settle, type SettleContext } from './settle';
 import type { Device, SubscriberView } from './view';
 
 export type { Decision, OutcomeCode, Reply, SubscriberChanges, Transfer } from './decision';
-export { applyDecisionToView, localDate, utcDate, type Device, type SubscriberView } from './view';
+export { applyDecisionToView, localDate, localTime, utcDate, type Device, type SubscriberView } from './view';
 
 // The functional core of matching (DESIGN §1 step 5): one subscriber's view and one event in, one
 // decision out. No I/O, no clock, no randomness: `now`, the new payment id and the new code come in

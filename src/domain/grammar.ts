@@ -1,7 +1,9 @@
 import { isCode } from './code';
+import { isPaymentId } from './ids';
 import { parseAmount } from './money';
 
-// The SMS command language (DESIGN §1): PAY <amount> <merchant> [<code>], BAL, CANCEL [<code>], HELP.
+// The SMS command language (DESIGN §1): PAY <amount> <merchant> [<code>], BAL, CANCEL [<code>], HELP,
+// and CHECK <payment id> from a merchant's phone.
 // Parsing never throws: anything outside this narrow grammar is `invalid` with a reason for metrics,
 // and the shell answers it with the help text.
 
@@ -10,6 +12,8 @@ export type Command =
   | { kind: 'balance' }
   | { kind: 'cancel'; code?: string }
   | { kind: 'help' }
+  /** A merchant's phone verifying a payment at the till. */
+  | { kind: 'check'; paymentId: string }
   | { kind: 'invalid'; reason: InvalidReason };
 
 export type InvalidReason =
@@ -24,7 +28,8 @@ export type InvalidReason =
   | 'amount_too_many_decimals'
   | 'amount_too_large'
   | 'merchant'
-  | 'code';
+  | 'code'
+  | 'payment_id';
 
 export interface GrammarOptions {
   minorDigits: number;
@@ -63,6 +68,9 @@ export function parseCommand(text: string, opts: GrammarOptions): Command {
       if (args.length === 0) return { kind: 'cancel' };
       if (args.length > 1) return invalid('arguments');
       return isCode(args[0]) ? { kind: 'cancel', code: args[0] } : invalid('code');
+    case 'CHECK':
+      if (args.length !== 1) return invalid('arguments');
+      return isPaymentId(args[0]) ? { kind: 'check', paymentId: args[0] } : invalid('payment_id');
     default:
       return invalid('unknown_command');
   }

@@ -25,7 +25,9 @@ export type ReplyKind =
   | 'late_confirmation'
   | 'sim_unconfirmed'
   | 'too_many_attempts'
-  | 'refund';
+  | 'refund'
+  | 'merchant_notice'
+  | 'check';
 
 export type DeclineWhy = 'insufficient_funds' | 'over_payment_limit' | 'over_daily_limit' | 'unknown_merchant';
 
@@ -95,6 +97,26 @@ export function simUnconfirmedText(): string {
 /** Short on purpose: a blocked guesser learns nothing, and the reply costs little. */
 export function tooManyAttemptsText(): string {
   return 'Too many attempts. Try again later.';
+}
+
+/** To the merchant's phone: the payer masked (DESIGN §2), the payment id to match at the till. */
+export function merchantPaidText(amount: Money, payerMasked: string, paymentId: string): string {
+  return `Received ${money(amount)} from ${payerMasked}. Payment ${paymentId}.`;
+}
+
+export function merchantRefundedText(amount: Money, payerMasked: string, paymentId: string): string {
+  return `Refunded ${money(amount)} to ${payerMasked} for payment ${paymentId}.`;
+}
+
+/** CHECK from the merchant's phone: state, amount and time of one of its payments (`refunded` only when some was). */
+export function checkText(p: { id: string; state: string; amount: Money; refunded?: Money; when: string }): string {
+  const refunded = p.refunded ? `, refunded ${money(p.refunded)}` : '';
+  return `Payment ${p.id}: ${p.state}, ${money(p.amount)}${refunded}, ${p.when}.`;
+}
+
+/** CHECK for a payment that is not this merchant's, or none: the same answer, nothing revealed. */
+export function checkUnknownText(paymentId: string): string {
+  return `No payment ${paymentId} to your shop.`;
 }
 
 export function refundText(amount: Money, merchant: string, paymentId: string, balance: Money): string {

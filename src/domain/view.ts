@@ -38,6 +38,18 @@ export function utcDate(now: number): string {
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "21:04 01/12/2026": a time people read on a phone, in the operator's zone. */
+export function localTime(at: number, timeZone: string): string {
+  let f = timeFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hourCycle: 'h23' });
+    timeFormats.set(timeZone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year}`;
+}
 
 /**
  * The calendar day (YYYY-MM-DD) of a timestamp in an IANA time zone: the daily limit counts the

@@ -58,6 +58,15 @@ export function adminSchemas(cfg: SchemaConfig) {
     });
 
   const imsi = text().regex(/^[0-9]{6,15}$/, 'must be 6 to 15 digits');
+  // Webhooks go to HTTP(S) URLs only (never file:, ftp:, …), without credentials in them.
+  const webhookUrl = text().refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password && s.length <= 2000;
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL without credentials');
   const label = (max: number) =>
     text()
       .trim()
@@ -76,7 +85,7 @@ export function adminSchemas(cfg: SchemaConfig) {
       reference: text().regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'must be 1 to 64 characters: letters, digits and . _ : / -'),
     }),
     empty: z.strictObject({}),
-    createMerchant: z.strictObject({ code: merchantCode, name: label(100) }),
+    createMerchant: z.strictObject({ code: merchantCode, name: label(100), msisdn: msisdn.optional(), webhookUrl: webhookUrl.optional() }),
     subscriberPath: z.strictObject({ msisdn }),
     devicePath: z.strictObject({ msisdn, deviceMsisdn: msisdn }),
     merchantPath: z.strictObject({ code: merchantCode }),
@@ -88,6 +97,14 @@ export function adminSchemas(cfg: SchemaConfig) {
         .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')
         .transform(Number)
         .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
+        .optional(),
+    }),
+    auditQuery: z.strictObject({
+      after: text().regex(/^[0-9]{1,15}$/, 'must be an audit entry id (a whole number)').optional(),
+      limit: text()
+        .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 500')
+        .transform(Number)
+        .refine((n) => n >= 1 && n <= 500, 'must be an integer from 1 to 500')
         .optional(),
     }),
   };

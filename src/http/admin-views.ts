@@ -1,6 +1,8 @@
 import { toMoney, type Money } from '../domain/money';
 import type { Payment } from '../domain/payment';
 import type { CreditResult, DeviceRecord, MerchantRecord, SubscriberRecord } from '../store/enrolment';
+import type { JournalEntry } from '../store/journal';
+import type { Refund } from '../store/refunds';
 
 // Response bodies of the admin API: money as {amount, currency}, MSISDNs as E.164 digits, times in
 // ms since the epoch (payment history also as ISO text). Optional fields are left out, not null.
@@ -29,7 +31,17 @@ export function subscriberJson(s: SubscriberRecord, f: MoneyFormat) {
 }
 
 export function merchantJson(m: MerchantRecord, f: MoneyFormat) {
-  return { code: m.code, name: m.name, balance: toMoney(m.balanceMinor, f.currency, f.minorDigits), createdAt: m.createdAt };
+  return {
+    code: m.code,
+    name: m.name,
+    balance: toMoney(m.balanceMinor, f.currency, f.minorDigits),
+    createdAt: m.createdAt,
+    ...(m.msisdn ? { msisdn: m.msisdn } : {}),
+    ...(m.webhookUrl ? { webhookUrl: m.webhookUrl } : {}),
+    // Shown once: in the answer to the creation or a rotation, never when read.
+    ...(m.webhookSecret ? { webhookSecret: m.webhookSecret } : {}),
+    ...(m.webhook ? { webhook: { ...m.webhook, ...(m.webhook.lastAt ? { lastTime: new Date(m.webhook.lastAt).toISOString() } : {}) } } : {}),
+  };
 }
 
 export function creditJson(c: CreditResult, f: MoneyFormat) {
@@ -54,4 +66,23 @@ export function paymentJson(p: Payment, f: MoneyFormat): Record<string, unknown>
   out.hasCode = typeof p.code === 'string' && p.code.length > 0;
   out.history = (p.history ?? []).map((h) => ({ ...h, time: new Date(h.at).toISOString() }));
   return out;
+}
+
+export function refundJson(r: Refund, f: MoneyFormat) {
+  return { id: r.id, paymentId: r.paymentId, reference: r.reference, amount: toMoney(r.amountMinor, f.currency, f.minorDigits), merchant: r.merchant, at: r.at, time: new Date(r.at).toISOString() };
+}
+
+export function journalEntryJson(e: JournalEntry, f: MoneyFormat) {
+  return { id: e.id, at: new Date(e.at).toISOString(), kind: e.kind, transferId: e.transferId, debit: e.debit, credit: e.credit, amount: toMoney(e.amountMinor, f.currency, f.minorDigits) };
+}
+
+/** A completed payment keeps its state; what was refunded shows as an amount and as history. */
+export function withRefunds(json: Record<string, unknown>, p: Payment, refunds: Refund[], f: MoneyFormat): Record<string, unknown> {
+  if (!refunds.length) return p.state === 'completed' ? { ...json, refunded: toMoney(0, f.currency, f.minorDigits) } : json;
+  const total = refunds.reduce((a, r) => a + r.amountMinor, 0);
+  const history = [
+    ...(json.history as Array<Record<string, unknown>>),
+    ...refunds.map((r) => ({ at: r.at, from: 'completed', to: 'completed', reason: 'refunded', amount: toMoney(r.amountMinor, f.currency, f.minorDigits), reference: r.reference, time: new Date(r.at).toISOString() })),
+  ].sort((a, b) => Number(a.at) - Number(b.at));
+  return { ...json, refunded: toMoney(total, f.currency, f.minorDigits), refunds: refunds.map((r) => refundJson(r, f)), history };
 }

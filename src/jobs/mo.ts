@@ -5,7 +5,9 @@ import type { Outbox, Reply } from './outbox';
 import type { PaymentStore } from '../store/payments';
 import { parseCommand, type Command } from '../domain/grammar';
 import { identityFromSmppAddress, maskMsisdn } from '../domain/msisdn';
-import { balanceText, deviceRejectedText, helpText, notRegisteredText, tooManyAttemptsText } from '../domain/replies';
+import { balanceText, checkText, checkUnknownText, deviceRejectedText, helpText, notRegisteredText, tooManyAttemptsText } from '../domain/replies';
+import { localTime } from '../domain/view';
+import type { PaymentReader } from '../store/payments-read';
 import { toMoney } from '../domain/money';
 import type { PaymentEvent } from '../domain/decide';
 import { metrics } from '../metrics';
@@ -23,6 +25,7 @@ export interface MoProcessorDeps extends PaymentStepDeps {
   ussd?: (mo: MoMessage, msisdn: string) => Promise<string>;
   presenters: PresenterFailures;
   simSwap: SimSwapCheck;
+  payments: PaymentReader;
 }
 
 /** Reasons that are the presenting SIM's failure, never the code owner's (DESIGN §1.8). */
@@ -72,6 +75,7 @@ export function createMoProcessor(deps: MoProcessorDeps): (job: Job<MoMessage>) 
 async function routeCommand(deps: MoProcessorDeps, sender: string, command: Command, mo: MoMessage): Promise<Route> {
   const help: Route = { kind: 'reply', reply: { to: sender, text: helpText(deps.serviceNumber), kind: 'help' }, rateLimited: true, outcome: 'help' };
   if (command.kind === 'help' || command.kind === 'invalid') return { ...help, outcome: command.kind };
+  if (command.kind === 'check') return checkRoute(deps, sender, command.paymentId);
   const code = command.kind === 'pay' || command.kind === 'cancel' ? command.code : undefined;
   const merchant = command.kind === 'pay' ? command.merchant : undefined;
   const who = await deps.store.lookup(sender, code, merchant);
@@ -159,4 +163,26 @@ async function execute(deps: MoProcessorDeps, route: Route, mo: MoMessage): Prom
 async function presenterFailed(deps: MoProcessorDeps, sender: string, moId: string, kind: string): Promise<void> {
   metrics.presenterFailures.inc({ kind });
   await deps.presenters.record(sender, moId, Date.now());
+}
+
+/**
+ * CHECK <payment id> from a merchant's registered phone: the payment's state, amount and time, only
+ * for payments to that merchant; any other payment id gets the same "no payment" answer, so the
+ * till learns nothing about other shops' payments. From a phone that is no merchant's: help.
+ */
+async function checkRoute(deps: MoProcessorDeps, sender: string, paymentId: string): Promise<Route> {
+  const merchant = await deps.store.merchantOfPhone(sender);
+  if (!merchant) return { kind: 'reply', reply: { to: sender, text: helpText(deps.serviceNumber), kind: 'help' }, rateLimited: true, outcome: 'check_not_merchant' };
+  const p = await deps.payments.get(paymentId);
+  if (!p || p.merchant !== merchant) return { kind: 'reply', reply: { to: sender, text: checkUnknownText(paymentId), kind: 'check' }, rateLimited: true, outcome: 'check_unknown' };
+  const { currency, minorDigits, timeZone } = deps.rules;
+  const refundedMinor = await deps.payments.refundedMinor(p.main, p.id);
+  const text = checkText({
+    id: p.id,
+    state: p.state,
+    amount: toMoney(p.amountMinor, currency, minorDigits),
+    ...(refundedMinor > 0 ? { refunded: toMoney(refundedMinor, currency, minorDigits) } : {}),
+    when: localTime(p.completedAt ?? p.createdAt, timeZone),
+  });
+  return { kind: 'reply', reply: { to: sender, text, kind: 'check' }, rateLimited: true, outcome: 'check' };
 }

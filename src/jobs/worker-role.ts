@@ -15,6 +15,8 @@ import { Outbox } from './outbox';
 import { replyDeadlines } from './reply-deadlines';
 import { PresenterFailures } from '../store/presenters';
 import { createSimSwapCheck } from './sim-swap';
+import { createMerchantProcessor, startMerchantRelay, type MerchantJob } from './merchant-notifier';
+import { MerchantOutbox } from '../store/merchant-outbox';
 import { createMoProcessor } from './mo';
 import { createUssdProcessor } from './ussd';
 import { UssdScreens } from './ussd-outbox';
@@ -28,6 +30,10 @@ export interface WorkerRoleDeps {
   redis: Redis;
   /** simpair's own store commands (auto-pipelined, no BullMQ scripts defined on it). */
   storeRedis: Redis;
+  /** Blocking reads of the merchant outbox (XREADGROUP BLOCK), nothing else. */
+  outboxRedis: Redis;
+  /** Names this process's merchant relay (a consumer of the outbox's group). */
+  name: string;
   log: Logger;
 }
 
@@ -37,6 +43,7 @@ export class WorkerRole {
   private readonly queues: Queue[] = [];
   private stopUssdSweeper: () => Promise<void> = async () => undefined;
   private stopExpirySweeper: () => Promise<void> = async () => undefined;
+  private stopMerchantRelay: () => Promise<void> = async () => undefined;
 
   constructor(private readonly deps: WorkerRoleDeps) {}
 
@@ -46,18 +53,7 @@ export class WorkerRole {
     const keys = createKeys(config.redis.keyPrefix);
     const scripts = registerScripts(storeRedis);
     const replies = new ReplyStore(storeRedis, keys, scripts);
-    const mtQueue = new Queue<MtJob>(QUEUE.mt, {
-      connection: redis,
-      prefix,
-      defaultJobOptions: {
-        // Bounded by each reply's deadline (the sender fails it then), spaced by the gateway's
-        // backoffStrategy: a reply survives a long outage of every bind.
-        attempts: config.smpp.mtMaxAttempts,
-        backoff: { type: 'capped' },
-        removeOnComplete: { age: 600, count: 1000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      },
-    });
+    const mtQueue = new Queue<MtJob>(QUEUE.mt, { connection: redis, prefix, defaultJobOptions: MT_JOB_OPTIONS(config) });
     this.queues.push(mtQueue);
     const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
     const expiries = new ExpiryStore(storeRedis, keys, scripts);
@@ -84,13 +80,35 @@ export class WorkerRole {
         serviceNumber: config.serviceNumber,
         maxAmountMinor: MAX_AMOUNT_MINOR,
         ussd,
+        payments: new PaymentReader(storeRedis, keys),
         presenters: new PresenterFailures(storeRedis, keys, config.payments.presenterMaxFailures, config.payments.presenterWindowSeconds * 1000),
         simSwap,
       }),
       { ...recovery, concurrency: config.worker.concurrency },
     );
     this.stopExpirySweeper = startExpirySweeper(stepDeps, expiries, log);
-    for (const w of [mo]) {
+
+    // Merchant notices: the outbox (written with the money) → the merchant queue → SMS and webhook.
+    const notifierSettings = {
+      currency: config.currency,
+      minorDigits: config.minorDigits,
+      timeoutMs: config.webhooks.timeoutMs,
+      deadlineMs: config.webhooks.deadlineSeconds * 1000,
+    };
+    const merchantQueue = new Queue<MerchantJob>(QUEUE.merchant, {
+      connection: redis,
+      prefix,
+      defaultJobOptions: { attempts: 1000, backoff: { type: 'capped' }, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+    });
+    this.queues.push(merchantQueue);
+    this.stopMerchantRelay = startMerchantRelay({ outbox: new MerchantOutbox(this.deps.outboxRedis, keys), queue: merchantQueue, consumer: this.deps.name, settings: notifierSettings, log });
+    const merchant = new Worker<MerchantJob>(QUEUE.merchant, createMerchantProcessor({ redis: storeRedis, keys, replies: outbox, settings: notifierSettings, log }), {
+      ...recovery,
+      concurrency: 8,
+      // A failed webhook is retried after 1 s, 2 s, 4 s … at most 10 min apart, until its deadline.
+      settings: { backoffStrategy: (attemptsMade: number) => Math.min(600_000, 1000 * 2 ** Math.min(attemptsMade - 1, 20)) },
+    });
+    for (const w of [mo, merchant]) {
       w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
       w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job attempt failed'));
       this.workers.push(w);
@@ -101,10 +119,22 @@ export class WorkerRole {
   async stop(): Promise<void> {
     await this.stopUssdSweeper();
     await this.stopExpirySweeper();
+    await this.stopMerchantRelay();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all(this.queues.map((q) => q.close()));
   }
 }
+
+/**
+ * Reply jobs: bounded by each reply's deadline (the sender fails it then), spaced by the gateway's
+ * backoffStrategy, so a reply survives a long outage of every bind. Whoever queues replies uses these.
+ */
+export const MT_JOB_OPTIONS = (config: Config) => ({
+  attempts: config.smpp.mtMaxAttempts,
+  backoff: { type: 'capped' },
+  removeOnComplete: { age: 600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+});
 
 /** Amounts above this are refused by the grammar outright (far above any configured limit). */
 const MAX_AMOUNT_MINOR = 1e12;

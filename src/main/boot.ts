@@ -5,7 +5,12 @@ import { onShutdown, startRoles, type Role } from './roles';
 /** Loads configuration or exits 2 with a message naming each bad setting. */
 export function configOrExit(): Config {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    // The config keeps admin tokens as SHA-256 only; drop the text from the environment too, so
+    // that it is not in this process's memory nor in the environment of a child (the simulator).
+    delete process.env.ADMIN_TOKEN;
+    delete process.env.ADMIN_TOKENS;
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`simpair: ${err.message}\n`);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createLogger } from '../log';
 import { RedisServer, waitForPort } from '../store/redis-server';
+import { tokenSha256 } from '../config';
 import { configOrExit } from './boot';
 import { onShutdown, startRoles } from './roles';
 import { seedDemo } from './demo';
@@ -59,7 +60,10 @@ async function main(): Promise<void> {
     await waitForPort(simSmppPort, 15000);
     config.smpp.url = `smpp://127.0.0.1:${simSmppPort}`;
   }
-  if (!config.adminToken) config.adminToken = config.embedded.adminToken;
+  // The demo token only when no token is configured at all (never next to ADMIN_TOKENS).
+  const demoToken = !config.adminToken && config.adminTokens.length === 0;
+  if (demoToken) config.adminToken = { name: 'admin', role: 'admin', tokenSha256: tokenSha256(config.embedded.adminToken) };
+  const operators = [...(config.adminToken ? [config.adminToken] : []), ...config.adminTokens].map((t) => `${t.name} (${t.role})`).join(', ');
 
   // The demo's money goes only into the Redis this start runs itself: never into one named by
   // REDIS_URL, unless asked with EMBEDDED_SEED_DEMO=true.
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
   const lines = [
     'simpair is running (embedded defaults)',
     `  admin/ops API   ${api}   (health ${api}/healthz, readiness ${api}/readyz, metrics ${api}/metrics)`,
-    `  admin token     ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : `${config.adminToken}  (demo only; set ADMIN_TOKEN in production)`}`,
+    `  admin token     ${demoToken ? `${config.embedded.adminToken}  (demo only, role admin; set ADMIN_TOKEN or ADMIN_TOKENS in production)` : `(configured; tokens: ${operators})`}`,
     `  redis           ${config.redis.url}${process.env.REDIS_URL ? '' : `  (private, AOF in ${config.embedded.dataDir}/redis)`}`,
     `  SMSC            ${config.smpp.url}${sim ? `  (simulator; control API http://127.0.0.1:${simHttpPort})` : ''}`,
     ...(sim ? [`  web page        http://127.0.0.1:${simHttpPort}/   (handsets, network panel, fault switches)`] : []),

@@ -10,6 +10,13 @@ import { WorkerRole } from '../jobs/worker-role';
 import { createApp } from '../http/app';
 import { adminRouter } from '../http/admin';
 import { registerScripts } from '../store/scripts';
+import { Queue } from 'bullmq';
+import { QUEUE, type MtJob } from '../queues';
+import { ReplyStore } from '../store/replies';
+import { Outbox } from '../jobs/outbox';
+import { replyDeadlines } from '../jobs/reply-deadlines';
+import { MT_JOB_OPTIONS } from '../jobs/worker-role';
+import { ledgerRouter } from '../http/ledger-routes';
 
 export type Role = 'gateway' | 'worker' | 'api';
 
@@ -41,6 +48,8 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
       config,
       redis: conn(createWorkerConnection(redisUrl, 'simpair-worker')),
       storeRedis: conn(createWorkerConnection(redisUrl, 'simpair-worker-store', { autoPipelining: true })),
+      outboxRedis: conn(createWorkerConnection(redisUrl, 'simpair-worker-outbox')),
+      name: `worker-${opts.gatewayName ?? process.pid}-${process.pid}`,
       log: log.child({ role: 'worker' }),
     });
     await worker.start();
@@ -65,11 +74,20 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     const redis = conn(createFailFastConnection(redisUrl, 'simpair-api'));
     const keys = createKeys(config.redis.keyPrefix);
     const apiLog = log.child({ role: 'api' });
+    const scripts = registerScripts(redis);
+    // The API sends SMS too (a refund notice): through the reply queue like every reply.
+    const apiMtQueue = new Queue<MtJob>(QUEUE.mt, { connection: redis, prefix: config.redis.queuePrefix, defaultJobOptions: MT_JOB_OPTIONS(config) });
+    const apiOutbox = new Outbox(apiMtQueue, new ReplyStore(redis, keys, scripts), redis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
+    stops.push(() => apiMtQueue.close());
     const app = createApp({
       redis,
       keys,
       log: apiLog,
-      routers: [adminRouter({ redis, keys, scripts: registerScripts(redis), config, log: apiLog })],
+      routers: [
+        adminRouter({ redis, keys, scripts, config, log: apiLog }),
+        // After the admin router, whose authentication covers these paths (ADMIN_PATHS).
+        ledgerRouter({ redis, keys, scripts, config, log: apiLog, notify: (id, reply) => apiOutbox.send(id, [reply], { rateLimited: false, now: Date.now() }).then(() => undefined) }),
+      ],
     });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.http.port, config.http.host, () => resolve(s));

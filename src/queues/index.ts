@@ -6,6 +6,8 @@ export const QUEUE = {
   mo: 'mo',
   /** Mobile-terminated replies, sent by whichever gateway holds a transmitting bind. */
   mt: 'mt',
+  /** Merchant notices (SMS to the merchant's phone, signed webhooks), relayed from the merchant outbox. */
+  merchant: 'merchant',
 } as const;
 
 export interface MoMessage {

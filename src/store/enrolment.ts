@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
@@ -18,6 +19,8 @@ export const ENROLMENT_ERRORS = {
   REFERENCE_CONFLICT: { httpStatus: 409, error: 'reference: already used with a different amount' },
   BALANCE_LIMIT: { httpStatus: 422, error: 'amount: the balance would exceed the maximum' },
   MERCHANT_EXISTS: { httpStatus: 409, error: 'code: merchant already exists' },
+  PHONE_TAKEN: { httpStatus: 409, error: "msisdn: already another merchant's phone" },
+  NO_MERCHANT: { httpStatus: 404, error: 'merchant not found' },
 } as const satisfies Record<string, { httpStatus: number; error: string }>;
 
 export type EnrolmentErrorCode = keyof typeof ENROLMENT_ERRORS;
@@ -61,6 +64,13 @@ export interface MerchantRecord {
   name: string;
   balanceMinor: number;
   createdAt: number;
+  /** The merchant's phone (payment notices by SMS, CHECK from the till). */
+  msisdn?: string;
+  webhookUrl?: string;
+  /** Only in the answer to the creation (or a rotation): the secret that signs webhooks. */
+  webhookSecret?: string;
+  /** Delivery state of the webhook, for operators. */
+  webhook?: { lastOutcome?: string; lastAt?: number; lastEvent?: string; failures: number; givenUp: number };
 }
 
 export interface NewSubscriber {
@@ -180,16 +190,53 @@ export class EnrolmentStore {
     return this.mustGetSubscriber(main);
   }
 
-  async createMerchant(m: { code: string; name: string }, now: number): Promise<MerchantRecord> {
-    const res = (await this.scripts.run('createMerchant', [this.keys.merchant(m.code), this.keys.merchantIndex()], [m.code, m.name, now])) as ScriptAnswer;
+  async createMerchant(m: { code: string; name: string; msisdn?: string; webhookUrl?: string }, now: number): Promise<MerchantRecord> {
+    const k = this.keys;
+    const secret = m.webhookUrl ? newWebhookSecret() : '';
+    const res = (await this.scripts.run('createMerchant', [k.merchant(m.code), k.merchantIndex(), k.merchantPhone(m.msisdn ?? '-')], [
+      m.code,
+      m.name,
+      now,
+      m.msisdn ?? '',
+      m.webhookUrl ?? '',
+      secret,
+    ])) as ScriptAnswer;
     if (res[0] !== 'OK') refusal(res);
-    return { code: m.code, name: m.name, balanceMinor: 0, createdAt: now };
+    return { code: m.code, name: m.name, balanceMinor: 0, createdAt: now, ...(m.msisdn ? { msisdn: m.msisdn } : {}), ...(m.webhookUrl ? { webhookUrl: m.webhookUrl, webhookSecret: secret } : {}) };
+  }
+
+  /** A new webhook secret; the old one stops signing at once. Null when the merchant has no webhook. */
+  async rotateWebhookSecret(code: string): Promise<string | null> {
+    const key = this.keys.merchant(code);
+    if (!(await this.redis.hget(key, 'webhookUrl'))) {
+      if ((await this.redis.exists(key)) === 0) throw new EnrolmentError('NO_MERCHANT');
+      return null;
+    }
+    const secret = newWebhookSecret();
+    await this.redis.hset(key, 'webhookSecret', secret);
+    return secret;
   }
 
   async getMerchant(code: string): Promise<MerchantRecord | null> {
     const h = await this.redis.hgetall(this.keys.merchant(code));
     if (!h || Object.keys(h).length === 0) return null;
-    return { code: h.code || code, name: h.name ?? '', balanceMinor: Number(h.balance ?? 0), createdAt: Number(h.createdAt ?? 0) };
+    return {
+      code: h.code || code,
+      name: h.name ?? '',
+      balanceMinor: Number(h.balance ?? 0),
+      createdAt: Number(h.createdAt ?? 0),
+      ...(h.msisdn ? { msisdn: h.msisdn } : {}),
+      ...(h.webhookUrl
+        ? {
+            webhookUrl: h.webhookUrl,
+            webhook: {
+              ...(h.webhookLastOutcome ? { lastOutcome: h.webhookLastOutcome, lastAt: Number(h.webhookLastAt), lastEvent: h.webhookLastEvent } : {}),
+              failures: Number(h.webhookFailures ?? 0),
+              givenUp: Number(h.webhookGivenUp ?? 0),
+            },
+          }
+        : {}),
+    };
   }
 
   private async mustGetSubscriber(msisdn: string): Promise<SubscriberRecord> {
@@ -208,4 +255,9 @@ function parseDevice(field: string, json: string): DeviceRecord {
     active: d.active !== false,
     boundAt: Number(d.boundAt ?? 0),
   };
+}
+
+/** 32 random bytes, base64url: the merchant's HMAC key for webhook signatures. */
+function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
 }

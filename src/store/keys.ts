@@ -36,6 +36,10 @@ export interface Keys {
   merchantIndex(): string;
   /** Hash: ledger totals (credits: e-money issued; float: the issuing account's balance, its negative). */
   ledgerTotals(): string;
+  /** Stream: the merchant outbox — payment.completed / payment.refunded events, relayed to the merchant's SMS and webhook. */
+  merchantEvents(): string;
+  /** String: merchant phone msisdn → merchant code (CHECK from the till). */
+  merchantPhone(msisdn: string): string;
   /** Stream: the journal, one immutable double-entry entry per movement of money (see store/journal.ts). */
   journal(): string;
   /** Hash: refunds of this main SIM's payments (`ref:<payment>:<reference>` → JSON, `total:<payment>` → minor units). */
@@ -68,6 +72,10 @@ export interface Keys {
   ussdStep(msisdn: string, moId: string): string;
   /** Sorted set: open USSD session key → deadline (ms), swept to count timed-out sessions. */
   ussdDeadlines(): string;
+  /** Stream: the admin audit log, one entry per operator change, never trimmed or edited (store/audit.ts). */
+  auditLog(): string;
+  /** String counter with TTL (one minute from the first failure): failed admin authentications from one client address. */
+  authFailures(address: string): string;
 }
 
 export function createKeys(prefix: string): Keys {
@@ -90,6 +98,8 @@ export function createKeys(prefix: string): Keys {
     merchantIndex: () => `${p}:merchants`,
     ledgerTotals: () => `${p}:ledger`,
     journal: () => `${p}:journal`,
+    merchantEvents: () => `${p}:merchant-events`,
+    merchantPhone: (m) => `${p}:merchant-phone:${m}`,
     refunds: (m) => `${p}:sub:{${m}}:refunds`,
     reply: (id) => `${p}:reply:${id}`,
     smscMessage: (id) => `${p}:smscid:${id}`,
@@ -105,6 +115,8 @@ export function createKeys(prefix: string): Keys {
     ussdActive: (m) => `${p}:ussd:{${m}}:active`,
     ussdStep: (m, id) => `${p}:ussd:{${m}}:step:${id}`,
     ussdDeadlines: () => `${p}:ussd:deadlines`,
+    auditLog: () => `${p}:audit`,
+    authFailures: (address) => `${p}:authfail:${address}`,
   };
 }
 

@@ -23,6 +23,11 @@ export class PaymentReader {
     return json ? (JSON.parse(json) as Payment) : null;
   }
 
+  /** How much of a payment was refunded (refundPayment.lua keeps the total), minor units. */
+  async refundedMinor(main: string, id: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.refunds(main), `total:${id}`)) ?? 0);
+  }
+
   /** Payments of one main SIM, newest first, optionally only those in `state`; at most `limit`. */
   async list(main: string, opts: { state?: PaymentState; limit: number }): Promise<Payment[]> {
     const out: Payment[] = [];

@@ -85,6 +85,11 @@ export class PaymentStore {
     return Number((await this.redis.hget(this.keys.subscriber(main), 'balance')) ?? 0);
   }
 
+  /** The merchant whose registered phone this is (CHECK from the till), or null. */
+  async merchantOfPhone(msisdn: string): Promise<string | null> {
+    return this.redis.get(this.keys.merchantPhone(msisdn));
+  }
+
   async merchantName(code: string): Promise<string | null> {
     return this.redis.hget(this.keys.merchant(code), 'name');
   }
@@ -160,7 +165,7 @@ export class PaymentStore {
       }
     }
     const p = this.redis.pipeline();
-    p.applyPaymentDecision(k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant), k.journal(), ...args);
+    p.applyPaymentDecision(k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant), k.journal(), k.merchantEvents(), ...args);
     const results = (await p.exec()) ?? [];
     const [err, raw] = results[results.length - 1] ?? [new Error('no answer from Redis'), null];
     if (err) throw err;

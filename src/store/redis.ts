@@ -34,3 +34,11 @@ const reconnect: Partial<RedisOptions> = {
   // Keep trying forever with a capped delay; readiness reports the outage meanwhile.
   retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 6), 2000),
 };
+
+/** Errors of a fail-fast connection while Redis is down or unreachable (answered 503, not 500). */
+export function isRedisUnavailable(err: Error): boolean {
+  return (
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|LOADING/.test(err.message)
+  );
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
@@ -31,10 +32,11 @@ export class RefundStore {
     const merchant = await this.merchantOf(main, paymentId);
     if (!merchant) return { kind: 'no_payment' };
     const k = this.keys;
-    const id = `R${paymentId.slice(1)}-${reference}`;
+    // Deterministic (a replay finds it) and free of the reference's ':' and '/' (used in job ids).
+    const id = `R${paymentId.slice(1)}-${createHash('sha256').update(reference).digest('hex').slice(0, 12)}`;
     const r = (await this.scripts.run(
       'refundPayment',
-      [k.subscriber(main), k.payments(main), k.refunds(main), k.merchant(merchant), k.journal(), k.ledgerTotals(), k.merchantTransfers(merchant)],
+      [k.subscriber(main), k.payments(main), k.refunds(main), k.merchant(merchant), k.journal(), k.ledgerTotals(), k.merchantTransfers(merchant), k.merchantEvents()],
       [paymentId, reference, amountMinor, now, id],
     )) as Array<string | number>;
     switch (r[0]) {

@@ -17,12 +17,13 @@ export const SCRIPTS = {
   bindDevice: { numberOfKeys: 4 },
   unbindDevice: { numberOfKeys: 3 },
   creditSubscriber: { numberOfKeys: 5 },
-  refundPayment: { numberOfKeys: 7 },
+  refundPayment: { numberOfKeys: 8 },
   unlockSubscriber: { numberOfKeys: 1 },
-  createMerchant: { numberOfKeys: 2 },
+  createMerchant: { numberOfKeys: 3 },
   loadSubscriberView: { numberOfKeys: 6 },
-  applyPaymentDecision: { numberOfKeys: 9 },
+  applyPaymentDecision: { numberOfKeys: 10 },
   ussdCommitStep: { numberOfKeys: 4 },
+  appendAudit: { numberOfKeys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

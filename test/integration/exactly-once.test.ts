@@ -22,6 +22,7 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
   let config: Config;
   let worker: WorkerRole;
   let workerConnection: Redis;
+  let outboxConnection: Redis;
   const keys = createKeys('sp');
   const MAIN = '254760000001';
   const DEVICE = '254760000002';
@@ -35,13 +36,15 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
     await store.createSubscriber({ msisdn: MAIN, balanceMinor: 100_00 }, Date.now());
     await store.bindDevice(MAIN, { msisdn: DEVICE }, Date.now());
     workerConnection = redis.client();
-    worker = new WorkerRole({ config, redis: workerConnection, storeRedis: client, log: pino({ level: 'silent' }) });
+    outboxConnection = redis.client();
+    worker = new WorkerRole({ config, redis: workerConnection, storeRedis: client, outboxRedis: outboxConnection, name: 'worker-test', log: pino({ level: 'silent' }) });
     await worker.start();
   });
 
   after(async () => {
     await worker?.stop();
     workerConnection?.disconnect();
+    outboxConnection?.disconnect();
     client?.disconnect();
     await redis?.stop();
   });

@@ -30,6 +30,8 @@ export interface System {
   metric(name: string, labels?: string): Promise<number>;
   /** A fresh subscriber (balance `amount`) with one bound device; numbers unique per system. */
   enrol(amount?: string): Promise<{ main: string; device: string }>;
+  /** kill -9 of simpair, then a fresh start with the same settings (a crash and a restart). */
+  crashAndRestart(): Promise<void>;
   /** Waits until no reply is waiting, running or scheduled for a retry (negative checks need it). */
   repliesDrained(): Promise<void>;
   stop(): Promise<void>;
@@ -46,7 +48,8 @@ export async function startSystem(
 ): Promise<System> {
   const redis = await startRedis();
   const sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20', ...opts.simEnv } });
-  const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, SERVICE_NUMBER: '20555', ADMIN_TOKEN: E2E_TOKEN, ...opts.env, ...opts.envFromSim?.(sim) });
+  const appEnv = { REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, SERVICE_NUMBER: '20555', ADMIN_TOKEN: E2E_TOKEN, ...opts.env, ...opts.envFromSim?.(sim) };
+  const app = await startSimpair(appEnv);
   let seq = 0;
   const prefix = opts.numberPrefix ?? '2547';
   const system: System = {
@@ -82,6 +85,11 @@ export async function startSystem(
       assert.equal((await system.admin('POST', `/v1/subscribers/${main}/devices`, { msisdn: device })).status, 201);
       return { main, device };
     },
+    async crashAndRestart() {
+      await system.app.kill();
+      system.app = await startSimpair({ ...appEnv, HTTP_PORT: String(system.app.httpPort) });
+      await waitFor('readiness after the restart', async () => (await http('GET', `${system.app.baseUrl}/readyz`)).status === 200);
+    },
     async repliesDrained() {
       const client = redis.client();
       const mt = new Queue(QUEUE.mt, { connection: client, prefix: '{simpair}' });
@@ -93,7 +101,7 @@ export async function startSystem(
       }
     },
     async stop() {
-      await app.stop();
+      await system.app.stop();
       await sim.stop();
       await redis.stop();
     },

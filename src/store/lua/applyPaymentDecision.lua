@@ -15,6 +15,7 @@
   KEYS[7] merchant hash (of the transfer; any merchant key when there is no transfer)
   KEYS[8] merchant transfers hash
   KEYS[9] journal stream (one entry per transfer: subscriber → merchant)
+  KEYS[10] merchant outbox stream (payment.completed, relayed to the merchant's SMS and webhook)
 
   ARGV[1] expected subscriber version
   ARGV[2] now (ms)
@@ -80,6 +81,10 @@ if ARGV[5] ~= '' then
     redis.call('HSET', KEYS[8], t.id, amount)
     redis.call('XADD', KEYS[9], '*', 'at', ARGV[2], 'kind', 'payment', 'transferId', t.id,
       'debit', 'subscriber:' .. t.fromMsisdn, 'credit', 'merchant:' .. t.toMerchant, 'amount', tostring(amount))
+    -- The merchant learns of it from a durable record written with the money, never only from
+    -- the customer's screen: a crash after this step cannot lose the notice.
+    redis.call('XADD', KEYS[10], '*', 'type', 'payment.completed', 'eventId', 'evt-' .. t.id, 'paymentId', t.id,
+      'payer', t.fromMsisdn, 'merchant', t.toMerchant, 'amount', tostring(amount), 'at', ARGV[2])
   end
 end
 

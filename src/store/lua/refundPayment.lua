@@ -11,6 +11,7 @@
   KEYS[5] journal stream
   KEYS[6] ledger totals hash (unused today: a refund moves e-money, it does not issue any)
   KEYS[7] merchant transfers hash
+  KEYS[8] merchant outbox stream (payment.refunded)
 
   ARGV[1] payment id
   ARGV[2] reference
@@ -61,4 +62,6 @@ local refund = cjson.encode({id = ARGV[5], paymentId = ARGV[1], reference = ARGV
 redis.call('HSET', KEYS[3], refField, refund)
 redis.call('XADD', KEYS[5], '*', 'at', ARGV[4], 'kind', 'refund', 'transferId', ARGV[5],
   'debit', 'merchant:' .. payment.merchant, 'credit', 'subscriber:' .. payment.main, 'amount', tostring(amount))
+redis.call('XADD', KEYS[8], '*', 'type', 'payment.refunded', 'eventId', 'evt-' .. ARGV[5], 'paymentId', ARGV[1],
+  'payer', payment.main, 'merchant', payment.merchant, 'amount', tostring(amount), 'at', ARGV[4], 'refundId', ARGV[5], 'reference', ARGV[2])
 return {'OK', refund, after}

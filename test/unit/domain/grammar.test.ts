@@ -15,6 +15,8 @@ describe('domain/grammar', () => {
     ['PAY 1 AB', { kind: 'pay', amountMinor: 100, merchant: 'AB' }],
     ['PAY 1 ABCDEFGHIJ0123456789', { kind: 'pay', amountMinor: 100, merchant: 'ABCDEFGHIJ0123456789' }],
     ['BAL', { kind: 'balance' }],
+    ['CHECK P0123456789ABCDEF', { kind: 'check', paymentId: 'P0123456789ABCDEF' }],
+    ['check p0123456789abcdef', { kind: 'check', paymentId: 'P0123456789ABCDEF' }],
     ['balance', { kind: 'balance' }],
     [' bal\r\n', { kind: 'balance' }],
     ['CANCEL', { kind: 'cancel' }],
@@ -28,6 +30,9 @@ describe('domain/grammar', () => {
   }
 
   const invalid: [string, string][] = [
+    ['CHECK', 'arguments'],
+    ['CHECK P0123456789', 'payment_id'],
+    ['CHECK P0123456789ABCDEF X', 'arguments'],
     ['', 'empty'],
     ['   \t\n', 'empty'],
     ['PAY -5 SHOP42', 'amount_format'],
