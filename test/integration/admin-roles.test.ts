@@ -245,7 +245,7 @@ describe('admin API: operators with roles, and the audit log (api process, real 
       }
       assert.deepEqual(entries[0].details, { withImsi: true, openingBalance: '100.00' });
       assert.deepEqual(entries[1].details, { device: D, withImsi: false });
-      assert.deepEqual(entries[2].details, { name: 'Shop one' });
+      assert.deepEqual(entries[2].details, { name: 'Shop one', withPhone: false, withWebhook: false });
       const credits = entries.filter((e) => e.action === 'subscriber.credit').map((e) => e.details);
       assert.deepEqual(credits, [
         { amount: '12.50', reference: 'top-1', created: true },
