@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -7,12 +7,12 @@ import type { ScriptClient } from '../store/scripts';
 import { EnrolmentError, EnrolmentStore } from '../store/enrolment';
 import { PaymentReader } from '../store/payments-read';
 import { AuditLog } from '../store/audit';
-import { isRedisUnavailable } from '../store/redis';
 import { maskMsisdn } from '../domain/msisdn';
 import { toMoney } from '../domain/money';
 import { RefundStore } from '../store/refunds';
 import { adminAuth, audit, requireRole, roleAtLeast, type Operator, type Role } from './access';
-import { adminSchemas, parseOr400, ValidationError } from './admin-schemas';
+import { adminErrors } from './admin-errors';
+import { adminSchemas, parseOr400 } from './admin-schemas';
 import { creditJson, deviceJson, merchantJson, paymentJson, subscriberJson, withRefunds } from './admin-views';
 
 // The admin HTTP API (issue 3, "Admin API"): enrolment of subscribers, devices and merchants,
@@ -169,19 +169,7 @@ export function adminRouter(deps: AdminDeps): Router {
   // Other routers' requests under ADMIN_PATHS (ledger-routes.ts) leave with the body parsed, as before.
   r.use(ADMIN_PATHS, json);
 
-  // Our own errors become their status here; anything else goes on to the app's handler (500).
-  r.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
-    if (err instanceof ValidationError || err instanceof EnrolmentError) {
-      res.status(err.httpStatus).json({ error: err.message });
-      return;
-    }
-    if (isRedisUnavailable(err)) {
-      log.warn({ err: err.message }, 'admin API: redis unavailable');
-      res.status(503).json({ error: 'store unavailable, try again' });
-      return;
-    }
-    next(err);
-  });
+  r.use(adminErrors(log, 'admin API'));
 
   return r;
 }

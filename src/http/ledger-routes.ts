@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -10,9 +10,9 @@ import type { Reply } from '../domain/decision';
 import type { Keys } from '../store/keys';
 import type { ScriptClient } from '../store/scripts';
 import { Journal } from '../store/journal';
-import { isRedisUnavailable } from '../store/redis';
 import { RefundStore, type RefundOutcome } from '../store/refunds';
-import { adminSchemas, parseOr400, ValidationError } from './admin-schemas';
+import { adminSchemas, parseOr400 } from './admin-schemas';
+import { adminErrors } from './admin-errors';
 import { journalEntryJson, refundJson } from './admin-views';
 import { audit, requireRole } from './access';
 
@@ -88,17 +88,6 @@ export function ledgerRouter(deps: LedgerDeps): Router {
     res.status(out.kind === 'created' ? 201 : 200).json(refundJson(out.refund, fmt));
   });
 
-  r.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
-    if (err instanceof ValidationError) {
-      res.status(err.httpStatus).json({ error: err.message });
-      return;
-    }
-    if (isRedisUnavailable(err)) {
-      log.warn({ err: err.message }, 'ledger API: redis unavailable');
-      res.status(503).json({ error: 'store unavailable, try again' });
-      return;
-    }
-    next(err);
-  });
+  r.use(adminErrors(log, 'ledger API'));
   return r;
 }
