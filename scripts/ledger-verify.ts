@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { ConfigError, loadConfig } from '../src/config';
 import { createKeys } from '../src/store/keys';
 import { Journal } from '../src/store/journal';
+import { registerScripts } from '../src/store/scripts';
 
 async function main(): Promise<void> {
   let config;
@@ -25,9 +26,12 @@ async function main(): Promise<void> {
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
   try {
     await redis.connect();
-    const check = await new Journal(redis, createKeys(config.redis.keyPrefix)).verify();
-    process.stdout.write(`${check.entries} journal entries, ${check.accounts} accounts, sum ${check.sumMinor} minor units: ${check.ok ? 'balanced' : 'NOT balanced'}\n`);
+    const check = await new Journal(redis, createKeys(config.redis.keyPrefix), registerScripts(redis)).verify();
+    process.stdout.write(
+      `${check.entries} journal entries, ${check.accounts} accounts, ${check.pending} postings in flight, sum ${check.sumMinor} minor units: ${check.ok ? 'balanced' : 'NOT balanced'}\n`,
+    );
     for (const m of check.mismatches) process.stdout.write(`  ${m.account}: journal ${m.journalMinor}, stored ${m.storedMinor}\n`);
+    for (const t of check.unpaired) process.stdout.write(`  transfer ${t}: one side journaled, the other neither applied nor owed\n`);
     process.exitCode = check.ok ? 0 : 1;
   } finally {
     redis.disconnect();

@@ -32,6 +32,7 @@ export const metrics = {
   presenterFailures: new Counter({ name: 'simpair_presenter_failures_total', help: 'Unknown or foreign codes presented, counted against the presenting SIM', labelNames: ['kind'], registers: [registry] }),
   presenterIgnored: new Counter({ name: 'simpair_presenter_ignored_total', help: 'Code-carrying messages without effect because their sender presented too many unknown or foreign codes', registers: [registry] }),
   merchantEvents: new Counter({ name: 'simpair_merchant_events_total', help: 'Merchant outbox events relayed to the merchant queue (SMS and webhook)', registers: [registry] }),
+  ledgerPostings: new Counter({ name: 'simpair_ledger_postings_total', help: "Transfers' second sides applied by the ledger relay from accounts' outboxes (merchant side of payments, float side of credits)", registers: [registry] }),
   webhookDeliveries: new Counter({ name: 'simpair_webhook_deliveries_total', help: 'Merchant webhook attempts, by outcome (delivered, failed_attempt, gave_up)', labelNames: ['outcome'], registers: [registry] }),
   bindsUp: new Gauge({ name: 'simpair_smpp_binds_up', help: 'SMPP sessions currently bound', registers: [registry] }),
   httpRequests: new Counter({ name: 'simpair_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),

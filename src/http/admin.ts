@@ -151,7 +151,7 @@ export function adminRouter(deps: AdminDeps): Router {
       res.status(404).json({ error: 'payment not found' });
       return;
     }
-    res.json(withRefunds(paymentJson(payment, fmt), payment, await refunds.list(payment.main, payment.id), fmt));
+    res.json(withRefunds(paymentJson(payment, fmt), payment, await refunds.list(payment.merchant, payment.id), fmt));
   });
 
   r.get('/v1/payments', ...as('viewer'), async (req, res) => {

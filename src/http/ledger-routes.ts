@@ -5,12 +5,11 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { toMoney } from '../domain/money';
 import { isPaymentId } from '../domain/payment';
-import { refundText } from '../domain/replies';
-import type { Reply } from '../domain/decision';
 import type { Keys } from '../store/keys';
 import type { ScriptClient } from '../store/scripts';
 import { Journal } from '../store/journal';
 import { RefundStore, type RefundOutcome } from '../store/refunds';
+import type { SettledPosting } from '../store/ledger-outbox';
 import { adminSchemas, parseOr400 } from './admin-schemas';
 import { adminErrors } from './admin-errors';
 import { journalEntryJson, refundJson } from './admin-views';
@@ -25,8 +24,8 @@ export interface LedgerDeps {
   scripts: ScriptClient;
   config: Config;
   log: Logger;
-  /** Sends an SMS (the subscriber's refund notice) through the reply queue. */
-  notify(correlationId: string, reply: Reply): Promise<void>;
+  /** Queues the notice a settled posting implies (the payer's refund SMS; jobs/ledger-relay.ts). */
+  onPosting(p: SettledPosting): Promise<void>;
 }
 
 /** Refund outcomes → HTTP: the one place that decides these statuses. */
@@ -41,7 +40,7 @@ const REFUND_STATUS: Record<Exclude<RefundOutcome['kind'], 'created' | 'duplicat
 export function ledgerRouter(deps: LedgerDeps): Router {
   const { config, log } = deps;
   const fmt = { currency: config.currency, minorDigits: config.minorDigits };
-  const journal = new Journal(deps.redis, deps.keys);
+  const journal = new Journal(deps.redis, deps.keys, deps.scripts);
   const refunds = new RefundStore(deps.redis, deps.keys, deps.scripts);
   const s = adminSchemas(config);
   const entriesQuery = z.strictObject({
@@ -66,6 +65,8 @@ export function ledgerRouter(deps: LedgerDeps): Router {
       entries: check.entries,
       accounts: check.accounts,
       sum: toMoney(check.sumMinor, fmt.currency, fmt.minorDigits),
+      pending: check.pending,
+      unpaired: check.unpaired,
       mismatches: check.mismatches.map((m) => ({ account: m.account, journal: toMoney(m.journalMinor, fmt.currency, fmt.minorDigits), stored: toMoney(m.storedMinor, fmt.currency, fmt.minorDigits) })),
     });
   });
@@ -79,10 +80,11 @@ export function ledgerRouter(deps: LedgerDeps): Router {
       res.status(status).json({ error });
       return;
     }
+    // The payer's credit and her SMS now (also on a replay: it finishes what a crash left).
+    await refunds.settle(out.refund.merchant, deps.onPosting);
     if (out.kind === 'created') {
       log.info({ payment: id, amountMinor: out.refund.amountMinor }, 'payment refunded');
       const amount = toMoney(out.refund.amountMinor, fmt.currency, fmt.minorDigits);
-      await deps.notify(out.refund.id, { to: out.main, text: refundText(amount, out.refund.merchant, id, toMoney(out.balanceMinor, fmt.currency, fmt.minorDigits)), kind: 'refund' });
       await audit(res, { action: 'payment.refund', target: id, details: { amount: amount.amount, reference: body.reference } });
     }
     res.status(out.kind === 'created' ? 201 : 200).json(refundJson(out.refund, fmt));

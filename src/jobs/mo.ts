@@ -176,7 +176,7 @@ async function checkRoute(deps: MoProcessorDeps, sender: string, paymentId: stri
   const p = await deps.payments.get(paymentId);
   if (!p || p.merchant !== merchant) return { kind: 'reply', reply: { to: sender, text: checkUnknownText(paymentId), kind: 'check' }, rateLimited: true, outcome: 'check_unknown' };
   const { currency, minorDigits, timeZone } = deps.rules;
-  const refundedMinor = await deps.payments.refundedMinor(p.main, p.id);
+  const refundedMinor = await deps.payments.refundedMinor(p.merchant, p.id);
   const text = checkText({
     id: p.id,
     state: p.state,

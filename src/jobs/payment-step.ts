@@ -5,7 +5,7 @@ import { codeFromRandomBytes, CODE_RANDOM_BYTES } from '../domain/code';
 import { paymentIdFromMoId } from '../domain/ids';
 import { maskMsisdn } from '../domain/msisdn';
 import type { ExpiryStore } from '../store/expiries';
-import type { AppliedRecord, PaymentStore } from '../store/payments';
+import { appliedRecordOf, type AppliedRecord, type PaymentStore } from '../store/payments';
 import type { Outbox } from './outbox';
 
 export interface PaymentRules {
@@ -89,10 +89,7 @@ export async function runPaymentStep(
     const result = await store.apply(main, stepId, loaded.view.version, decision, now);
     if (result.kind !== 'ok' && decision.codeIssued) await store.releaseCodes([decision.codeIssued], main);
     if (result.kind === 'conflict') continue;
-    const record: AppliedRecord =
-      result.kind === 'applied'
-        ? result.record
-        : { outcome: decision.outcome, reason: decision.reason, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
+    const record: AppliedRecord = result.kind === 'applied' ? result.record : appliedRecordOf(decision);
     await emit(deps, main, stepId, record, now);
     observe?.({ outcome: record.outcome, reason: record.reason });
     deps.log.debug({ main: maskMsisdn(main), step: stepId, outcome: record.outcome, reason: decision.reason }, 'payment step applied');
@@ -102,6 +99,9 @@ export async function runPaymentStep(
 }
 
 async function emit(deps: PaymentStepDeps, main: string, stepId: string, record: AppliedRecord, now: number): Promise<void> {
+  // The merchant's side of the transfer and its notice wait in her ledger outbox for the relay; a
+  // retry marks again (the first run may have died before it), which costs nothing.
+  if (record.owesLedger) await deps.store.markLedgerDue(main, now);
   await deps.outbox.send(stepId, record.replies, { rateLimited: false, now });
   await deps.expiries.schedule(main, record.expiries);
   if (record.codesReleased.length) await deps.store.releaseCodes(record.codesReleased, main);

@@ -17,6 +17,8 @@ import { PresenterFailures } from '../store/presenters';
 import { createSimSwapCheck } from './sim-swap';
 import { createMerchantProcessor, startMerchantRelay, type MerchantJob } from './merchant-notifier';
 import { MerchantOutbox } from '../store/merchant-outbox';
+import { LedgerOutbox } from '../store/ledger-outbox';
+import { startLedgerRelay } from './ledger-relay';
 import { createMoProcessor } from './mo';
 import { createUssdProcessor } from './ussd';
 import { UssdScreens } from './ussd-outbox';
@@ -44,6 +46,7 @@ export class WorkerRole {
   private stopUssdSweeper: () => Promise<void> = async () => undefined;
   private stopExpirySweeper: () => Promise<void> = async () => undefined;
   private stopMerchantRelay: () => Promise<void> = async () => undefined;
+  private stopLedgerRelay: () => Promise<void> = async () => undefined;
 
   constructor(private readonly deps: WorkerRoleDeps) {}
 
@@ -88,6 +91,14 @@ export class WorkerRole {
     );
     this.stopExpirySweeper = startExpirySweeper(stepDeps, expiries, log);
 
+    // The second side of each transfer (merchant, float, payer of a refund), from the accounts' outboxes.
+    this.stopLedgerRelay = startLedgerRelay({
+      ledger: new LedgerOutbox(storeRedis, keys, scripts),
+      replies: outbox,
+      settings: { currency: config.currency, minorDigits: config.minorDigits, leaseMs: 30_000, idleMs: 20 },
+      log,
+    });
+
     // Merchant notices: the outbox (written with the money) → the merchant queue → SMS and webhook.
     const notifierSettings = {
       currency: config.currency,
@@ -119,6 +130,7 @@ export class WorkerRole {
   async stop(): Promise<void> {
     await this.stopUssdSweeper();
     await this.stopExpirySweeper();
+    await this.stopLedgerRelay();
     await this.stopMerchantRelay();
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all(this.queues.map((q) => q.close()));

@@ -17,6 +17,7 @@ import { Outbox } from '../jobs/outbox';
 import { replyDeadlines } from '../jobs/reply-deadlines';
 import { MT_JOB_OPTIONS } from '../jobs/worker-role';
 import { ledgerRouter } from '../http/ledger-routes';
+import { sendPostingNotice } from '../jobs/ledger-relay';
 
 export type Role = 'gateway' | 'worker' | 'api';
 
@@ -86,7 +87,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
       routers: [
         adminRouter({ redis, keys, scripts, config, log: apiLog }),
         // After the admin router, whose authentication covers these paths (ADMIN_PATHS).
-        ledgerRouter({ redis, keys, scripts, config, log: apiLog, notify: (id, reply) => apiOutbox.send(id, [reply], { rateLimited: false, now: Date.now() }).then(() => undefined) }),
+        ledgerRouter({ redis, keys, scripts, config, log: apiLog, onPosting: (p) => sendPostingNotice(apiOutbox, p, { currency: config.currency, minorDigits: config.minorDigits }) }),
       ],
     });
     const server = await new Promise<Server>((resolve, reject) => {

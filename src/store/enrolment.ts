@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
+import { LedgerOutbox } from './ledger-outbox';
 import { utcDate } from '../domain/view';
 
 // Enrolment and operator actions on subscribers, devices, credits and merchants. Every write is one
@@ -34,6 +35,9 @@ export class EnrolmentError extends Error {
     this.httpStatus = ENROLMENT_ERRORS[code].httpStatus;
   }
 }
+
+/** The float's side of a credit implies no notice (the subscriber's outbox owes only the float here). */
+const NO_NOTICE = async (): Promise<void> => undefined;
 
 /** Highest balance a credit may produce: every sum stays an exact integer in JS and in Lua. */
 export const MAX_BALANCE_MINOR = Number.MAX_SAFE_INTEGER;
@@ -104,20 +108,33 @@ function refusal(answer: ScriptAnswer): never {
 }
 
 export class EnrolmentStore {
+  private readonly ledger: LedgerOutbox;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly scripts: ScriptClient,
-  ) {}
+  ) {
+    this.ledger = new LedgerOutbox(redis, keys, scripts);
+  }
 
   async createSubscriber(s: NewSubscriber, now: number): Promise<SubscriberRecord> {
     const k = this.keys;
+    const account = `subscriber:${s.msisdn}` as const;
+    // Not somebody's device SIM: the pointer is another slot, so it is read before the script. Of
+    // an enrolment and a binding of the same SIM racing each other both could pass; both are operator
+    // actions on one SIM, and the payment decision trusts only the main SIM's own devices hash.
+    if ((await this.redis.exists(k.deviceOwner(s.msisdn))) === 1) throw new EnrolmentError('MSISDN_IS_DEVICE');
+    if (s.balanceMinor > 0) await this.ledger.markDue(account, now);
     const res = (await this.scripts.run(
       'createSubscriber',
-      [k.subscriber(s.msisdn), k.credits(s.msisdn), k.creditResults(s.msisdn), k.deviceOwner(s.msisdn), k.subscriberIndex(), k.ledgerTotals(), k.journal()],
+      [k.subscriber(s.msisdn), k.credits(s.msisdn), k.creditResults(s.msisdn), k.accountJournal(account), k.accountOutbox(account)],
       [s.msisdn, s.imsi ?? '', s.name ?? '', s.balanceMinor, now, utcDate(now)],
     )) as ScriptAnswer;
+    // The index is another slot, written after: a crash in between is healed by the next attempt.
+    await this.redis.zadd(k.subscriberIndex(), 'NX', res[0] === 'OK' ? now : Number(res[1]), s.msisdn);
     if (res[0] !== 'OK') refusal(res);
+    if (s.balanceMinor > 0) await this.ledger.settle(account, NO_NOTICE);
     return this.mustGetSubscriber(s.msisdn);
   }
 
@@ -151,36 +168,99 @@ export class EnrolmentStore {
     return (await this.redis.exists(this.keys.subscriber(msisdn))) === 1;
   }
 
-  /** Binds a device SIM; of concurrent bindings of one SIM exactly one succeeds. */
+  /**
+   * Binds a device SIM; of concurrent bindings of one SIM exactly one succeeds.
+   *
+   * The device SIM's subscriber key, its owner pointer (global) and the main SIM's keys are in three
+   * hash slots (Redis Cluster: no script may span them), so the binding is a sequence of one-slot
+   * steps. The owner pointer is only a pointer: the payment decision re-checks the devices hash in
+   * the main SIM's slot, so a pointer left dangling by a crash is harmless; it must only never block
+   * this main SIM, and a failed binding must not leave one behind.
+   */
   async bindDevice(main: string, d: NewDevice, now: number): Promise<DeviceRecord> {
     const k = this.keys;
     const record: DeviceRecord = { msisdn: d.msisdn, ...(d.imsi ? { imsi: d.imsi } : {}), ...(d.label ? { label: d.label } : {}), active: true, boundAt: now };
-    const res = (await this.scripts.run('bindDevice', [k.subscriber(main), k.devices(main), k.deviceOwner(d.msisdn), k.subscriber(d.msisdn)], [
-      main,
-      d.msisdn,
-      JSON.stringify(record),
-    ])) as ScriptAnswer;
-    if (res[0] !== 'OK') refusal(res);
+    const pointer = k.deviceOwner(d.msisdn);
+    const devices = k.devices(main);
+    // Drops the pointer if it names this main SIM and the device is not in its devices hash. The two
+    // are in different slots: a concurrent binding of the same SIM to this main SIM may succeed
+    // between the check and the compare-and-delete, so the check is repeated after it and the
+    // pointer restored (SET NX) if the device turned up.
+    const release = async (): Promise<void> => {
+      if ((await this.redis.hexists(devices, d.msisdn)) === 1) return;
+      if ((await this.scripts.run('releaseCode', [pointer], [main])) === 1 && (await this.redis.hexists(devices, d.msisdn)) === 1) {
+        await this.redis.set(pointer, main, 'NX');
+      }
+    };
+    // 1. A main SIM cannot be a device (checked before anything is claimed).
+    if ((await this.redis.exists(k.subscriber(d.msisdn))) === 1) throw new EnrolmentError('DEVICE_IS_SUBSCRIBER');
+    // 2. Claim the pointer (SET NX GET, one atomic command): of concurrent bindings to different
+    //    main SIMs only the first gets past here. A pointer that already names this main SIM is a
+    //    leftover (a crash between 2 and 4, or an unbind between its steps) or a concurrent binding
+    //    to this same main SIM: taken over, step 4 serialises those in the main SIM's slot.
+    const owner = await this.redis.set(pointer, main, 'NX', 'GET');
+    if (owner !== null && owner !== main) throw new EnrolmentError('DEVICE_BOUND');
+    // 3. Checked again now that the pointer is ours: a subscriber enrolled meanwhile wins.
+    if ((await this.redis.exists(k.subscriber(d.msisdn))) === 1) {
+      await release();
+      throw new EnrolmentError('DEVICE_IS_SUBSCRIBER');
+    }
+    // 4. The binding itself, in the main SIM's slot (NO_SUBSCRIBER, DEVICE_BOUND, or OK + version).
+    const res = (await this.scripts.run('bindDevice', [k.subscriber(main), devices], [d.msisdn, JSON.stringify(record)])) as ScriptAnswer;
+    if (res[0] !== 'OK') {
+      await release();
+      refusal(res);
+    }
+    // 5. The pointer must still name this main SIM: a failed binding or an unbind of the same SIM by
+    //    this main SIM may have released it between 2 and 4. Restored (SET NX GET); if another main
+    //    SIM claimed it in that moment, this binding is undone, so exactly one stays.
+    const ownerAfter = await this.redis.set(pointer, main, 'NX', 'GET');
+    if (ownerAfter !== null && ownerAfter !== main) {
+      await this.scripts.run('unbindDevice', [k.subscriber(main), devices], [d.msisdn]);
+      throw new EnrolmentError('DEVICE_BOUND');
+    }
     return record;
   }
 
+  /**
+   * Unbinds a device SIM: first in the main SIM's slot (unbindDevice.lua: HDEL + version bump), then
+   * the global owner pointer is dropped if it still names this main SIM (compare-and-delete). In
+   * between the pointer dangles, which is harmless (the payment decision re-checks the devices
+   * hash); a crash there leaves it naming this main SIM, and a later binding by this main SIM takes
+   * it over. The pointer is dropped on a refusal too: one naming this main SIM while the device is
+   * not in its devices hash is such a leftover, and would block the SIM elsewhere.
+   */
   async unbindDevice(main: string, device: string): Promise<void> {
     const k = this.keys;
-    const res = (await this.scripts.run('unbindDevice', [k.subscriber(main), k.devices(main), k.deviceOwner(device)], [main, device])) as ScriptAnswer;
+    const pointer = k.deviceOwner(device);
+    const devices = k.devices(main);
+    const res = (await this.scripts.run('unbindDevice', [k.subscriber(main), devices], [device])) as ScriptAnswer;
+    // Not if the SIM is (again) bound here; re-checked after the delete, as in bindDevice, in case a
+    // concurrent binding to this main SIM succeeded in between (then the pointer is restored).
+    if ((await this.redis.hexists(devices, device)) === 0) {
+      if ((await this.scripts.run('releaseCode', [pointer], [main])) === 1 && (await this.redis.hexists(devices, device)) === 1) {
+        await this.redis.set(pointer, main, 'NX');
+      }
+    }
     if (res[0] !== 'OK') refusal(res);
   }
 
   /** Top-up, applied once per reference. */
   async credit(main: string, reference: string, amountMinor: number): Promise<CreditResult> {
     const k = this.keys;
-    const res = (await this.scripts.run('creditSubscriber', [k.subscriber(main), k.credits(main), k.creditResults(main), k.ledgerTotals(), k.journal()], [
+    const account = `subscriber:${main}` as const;
+    const now = Date.now();
+    await this.ledger.markDue(account, now);
+    const res = (await this.scripts.run('creditSubscriber', [k.subscriber(main), k.credits(main), k.creditResults(main), k.accountJournal(account), k.accountOutbox(account)], [
       reference,
       amountMinor,
       MAX_BALANCE_MINOR,
       main,
-      Date.now(),
+      now,
     ])) as ScriptAnswer;
     if (res[0] !== 'OK' && res[0] !== 'DUPLICATE') refusal(res);
+    // The float's side now, so the ledger check holds when the API answers (the relay would too).
+    await this.ledger.settle(account, NO_NOTICE);
     return { created: res[0] === 'OK', reference, amountMinor, balanceMinor: Number(res[1]) };
   }
 
@@ -193,15 +273,28 @@ export class EnrolmentStore {
   async createMerchant(m: { code: string; name: string; msisdn?: string; webhookUrl?: string }, now: number): Promise<MerchantRecord> {
     const k = this.keys;
     const secret = m.webhookUrl ? newWebhookSecret() : '';
-    const res = (await this.scripts.run('createMerchant', [k.merchant(m.code), k.merchantIndex(), k.merchantPhone(m.msisdn ?? '-')], [
-      m.code,
-      m.name,
-      now,
-      m.msisdn ?? '',
-      m.webhookUrl ?? '',
-      secret,
-    ])) as ScriptAnswer;
+    // The phone pointer (global), the merchant hash ({m:CODE}) and the merchant index (global) are in
+    // three hash slots (Redis Cluster), so three one-slot steps, in an order that a crash between any
+    // two leaves repairable by repeating the creation:
+    // 1. claim the phone pointer (SET NX GET, atomic): another merchant's phone → PHONE_TAKEN; one
+    //    already naming this code is left over from an earlier attempt and is taken over;
+    // 2. createMerchant.lua creates the hash: of concurrent creations of one code exactly one passes;
+    // 3. ZADD NX to the index. A repeated creation that gets MERCHANT_EXISTS re-adds the entry (with
+    //    the merchant's createdAt) before answering 409, and releases the phone pointer it claimed in
+    //    step 1 when that phone is not the merchant's.
+    const phone = m.msisdn ? k.merchantPhone(m.msisdn) : null;
+    if (phone) {
+      const owner = await this.redis.set(phone, m.code, 'NX', 'GET');
+      if (owner !== null && owner !== m.code) throw new EnrolmentError('PHONE_TAKEN');
+    }
+    const res = (await this.scripts.run('createMerchant', [k.merchant(m.code)], [m.code, m.name, now, m.msisdn ?? '', m.webhookUrl ?? '', secret])) as ScriptAnswer;
+    if (res[0] === 'MERCHANT_EXISTS') {
+      const [, createdAt, merchantPhone] = res;
+      if (phone && String(merchantPhone) !== m.msisdn) await this.scripts.run('releaseCode', [phone], [m.code]);
+      if (String(createdAt) !== '') await this.redis.zadd(k.merchantIndex(), 'NX', String(createdAt), m.code);
+    }
     if (res[0] !== 'OK') refusal(res);
+    await this.redis.zadd(k.merchantIndex(), 'NX', now, m.code);
     return { code: m.code, name: m.name, balanceMinor: 0, createdAt: now, ...(m.msisdn ? { msisdn: m.msisdn } : {}), ...(m.webhookUrl ? { webhookUrl: m.webhookUrl, webhookSecret: secret } : {}) };
   }
 

@@ -28,7 +28,7 @@ export class ExpiryStore {
   }
 
   async claimDue(now: number, leaseMs: number, limit: number): Promise<DueExpiry[]> {
-    const flat = (await this.scripts.run('claimDueExpiries', [this.keys.expiries()], [now, leaseMs, limit])) as string[];
+    const flat = (await this.scripts.run('claimDue', [this.keys.expiries()], [now, leaseMs, limit])) as string[];
     const out: DueExpiry[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const [main, paymentId] = flat[i].split('|');
@@ -38,6 +38,6 @@ export class ExpiryStore {
   }
 
   async finish(e: DueExpiry): Promise<void> {
-    await this.scripts.run('finishExpiry', [this.keys.expiries()], [e.member, e.lease]);
+    await this.scripts.run('finishClaim', [this.keys.expiries()], [e.member, e.lease]);
   }
 }

@@ -1,28 +1,28 @@
 import type { Redis } from 'ioredis';
-import type { Keys } from './keys';
+import { accountBalanceKey, type Account, type Keys } from './keys';
+import { LedgerOutbox } from './ledger-outbox';
+import { fieldsOf, lineOf, type LedgerLine } from './ledger-line';
+import type { ScriptClient } from './scripts';
 
 /**
  * The journal (double entry): every movement of money — an operator credit, a payment, a refund — is
- * one immutable entry written by the same Lua script, in the same atomic step, as the balances it
- * changes (createSubscriber, creditSubscriber, applyPaymentDecision, refundPayment). An entry moves
- * `amountMinor` from the `debit` account to the `credit` account. Accounts: `subscriber:<msisdn>`,
- * `merchant:<code>`, and `float`, the operator's issuing account, from which credited e-money
- * comes: its balance is the negative of all e-money issued, so all accounts always sum to zero.
+ * one immutable entry that moves `amountMinor` from the `debit` account to the `credit` account.
+ * Accounts: `subscriber:<msisdn>`, `merchant:<code>`, and `float`, the operator's issuing account,
+ * from which credited e-money comes: its balance is the negative of all e-money issued, so all
+ * accounts always sum to zero.
  *
- * A Redis Stream: append-only (entries are never edited or trimmed), ordered, and its ids are the
- * cursor for paging.
+ * Each account keeps its own journal (a Redis Stream in its slot), and each line is written by the
+ * same script as the balance change it records: the refusing side's line with the transfer itself
+ * (createSubscriber, creditSubscriber, applyPaymentDecision, refundPayment), the other side's when
+ * the ledger outbox is settled (applyPosting; store/ledger-outbox.ts). The ledger's entry index
+ * lists every entry once, for paging. Streams are append-only: entries are never edited or trimmed.
  */
-export interface JournalEntry {
+export interface JournalEntry extends LedgerLine {
+  /** Its id in the ledger's entry index: the paging cursor. */
   id: string;
-  at: number;
-  kind: 'credit' | 'payment' | 'refund';
-  transferId: string;
-  debit: string;
-  credit: string;
-  amountMinor: number;
 }
 
-export const FLOAT_ACCOUNT = 'float';
+export const FLOAT_ACCOUNT: Account = 'float';
 
 /** How many stream entries one filtered page may read before it answers with a cursor. */
 const SCAN_BUDGET = 10_000;
@@ -34,18 +34,25 @@ export interface AccountCheck {
 }
 
 export interface LedgerCheck {
+  /** Every account's journal equals its balance, nothing is unpaired, and everything sums to zero. */
   ok: boolean;
+  /** Transfers seen in the accounts' journals. */
   entries: number;
-  /** Σ of every account's journal balance: 0 when the journal balances. */
+  /** Σ of all stored balances plus what outboxes still owe: 0 when the ledger balances. */
   sumMinor: number;
   accounts: number;
   mismatches: AccountCheck[];
+  /** Postings written on one side and not yet applied on the other (they are in an outbox). */
+  pending: number;
+  /** Transfers with one side in a journal and the other neither applied nor owed: lost postings. */
+  unpaired: string[];
 }
 
 export class Journal {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    private readonly scripts: ScriptClient,
   ) {}
 
   /**
@@ -59,7 +66,7 @@ export class Journal {
     for (;;) {
       const batch = Math.min(opts.account ? 1000 : opts.limit - out.length + 1, SCAN_BUDGET - scanned);
       if (batch <= 0) return { entries: out, next: out.length ? out[out.length - 1].id : (opts.after ?? null) };
-      const raw = (await this.redis.xrange(this.keys.journal(), cursor, '+', 'COUNT', batch)) as Array<[string, string[]]>;
+      const raw = (await this.redis.xrange(this.keys.ledgerEntries(), cursor, '+', 'COUNT', batch)) as Array<[string, string[]]>;
       scanned += raw.length;
       for (const [id, fields] of raw) {
         const e = entryOf(id, fields);
@@ -73,48 +80,51 @@ export class Journal {
   }
 
   /**
-   * Proves, account by account, that the journal sums to the stored balance: every subscriber,
-   * every merchant, and the float account; and that all of them sum to zero.
+   * Proves, account by account, that the account's journal sums to its stored balance (every
+   * subscriber, every merchant and the float account); that every transfer has both sides, each in
+   * a journal or still owed by an outbox; and that all balances plus what is owed sum to zero.
    */
   async verify(): Promise<LedgerCheck> {
-    const sums = new Map<string, number>();
-    let entries = 0;
-    let cursor = '-';
-    for (;;) {
-      const raw = (await this.redis.xrange(this.keys.journal(), cursor, '+', 'COUNT', 5000)) as Array<[string, string[]]>;
-      for (const [id, fields] of raw) {
-        const e = entryOf(id, fields);
-        sums.set(e.debit, (sums.get(e.debit) ?? 0) - e.amountMinor);
-        sums.set(e.credit, (sums.get(e.credit) ?? 0) + e.amountMinor);
-        entries++;
-      }
-      if (raw.length < 5000) break;
-      cursor = `(${raw[raw.length - 1][0]}`;
-    }
-    const stored = new Map<string, number>();
     const subscribers = await this.redis.zrange(this.keys.subscriberIndex(), 0, -1);
     const merchants = await this.redis.zrange(this.keys.merchantIndex(), 0, -1);
-    const p = this.redis.pipeline();
-    for (const m of subscribers) p.hget(this.keys.subscriber(m), 'balance');
-    for (const c of merchants) p.hget(this.keys.merchant(c), 'balance');
-    p.hget(this.keys.ledgerTotals(), FLOAT_ACCOUNT);
-    const res = (await p.exec()) ?? [];
-    subscribers.forEach((m, i) => stored.set(`subscriber:${m}`, Number(res[i]?.[1] ?? 0)));
-    merchants.forEach((c, i) => stored.set(`merchant:${c}`, Number(res[subscribers.length + i]?.[1] ?? 0)));
-    stored.set(FLOAT_ACCOUNT, Number(res[res.length - 1]?.[1] ?? 0));
+    const accounts: Account[] = [...subscribers.map((m) => `subscriber:${m}` as const), ...merchants.map((c) => `merchant:${c}` as const), FLOAT_ACCOUNT];
+    const sides = new Map<string, number>();
     const mismatches: AccountCheck[] = [];
-    for (const account of new Set([...sums.keys(), ...stored.keys()])) {
-      const journalMinor = sums.get(account) ?? 0;
-      const storedMinor = stored.get(account) ?? 0;
+    let sumMinor = 0;
+    for (const account of accounts) {
+      const journalMinor = await this.journalSum(account, sides);
+      const storedMinor = await this.storedBalance(account);
+      sumMinor += storedMinor;
       if (journalMinor !== storedMinor) mismatches.push({ account, journalMinor, storedMinor });
     }
-    const sumMinor = [...sums.values()].reduce((a, b) => a + b, 0);
-    return { ok: mismatches.length === 0 && sumMinor === 0, entries, sumMinor, accounts: stored.size, mismatches };
+    const pending = await new LedgerOutbox(this.redis, this.keys, this.scripts).pendingOwedBy(accounts.filter((a) => a !== FLOAT_ACCOUNT));
+    for (const delta of pending.owed.values()) sumMinor += delta;
+    const unpaired = [...sides].filter(([id, n]) => n < 2 && !pending.transfers.has(id)).map(([id]) => id);
+    return { ok: mismatches.length === 0 && sumMinor === 0 && unpaired.length === 0, entries: sides.size, sumMinor, accounts: accounts.length, mismatches, pending: pending.transfers.size, unpaired };
+  }
+
+  /** Σ of one account's journal lines (credits in, debits out); counts each transfer's sides in `sides`. */
+  private async journalSum(account: Account, sides: Map<string, number>): Promise<number> {
+    let sum = 0;
+    let cursor = '-';
+    for (;;) {
+      const raw = (await this.redis.xrange(this.keys.accountJournal(account), cursor, '+', 'COUNT', 5000)) as Array<[string, string[]]>;
+      for (const [id, fields] of raw) {
+        const e = entryOf(id, fields);
+        if (e.credit === account) sum += e.amountMinor;
+        if (e.debit === account) sum -= e.amountMinor;
+        sides.set(e.transferId, (sides.get(e.transferId) ?? 0) + 1);
+      }
+      if (raw.length < 5000) return sum;
+      cursor = `(${raw[raw.length - 1][0]}`;
+    }
+  }
+
+  private async storedBalance(account: Account): Promise<number> {
+    return Number((await this.redis.hget(accountBalanceKey(this.keys, account), 'balance')) ?? 0);
   }
 }
 
 function entryOf(id: string, fields: string[]): JournalEntry {
-  const f: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-  return { id, at: Number(f.at), kind: f.kind as JournalEntry['kind'], transferId: f.transferId, debit: f.debit, credit: f.credit, amountMinor: Number(f.amount) };
+  return { id, ...lineOf(fieldsOf(fields)) };
 }

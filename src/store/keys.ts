@@ -3,6 +3,26 @@
 // (confirmation code → main SIM, device → main SIM) are pointers only and are re-checked inside
 // the subscriber's own keys by the scripts that decide.
 
+/**
+ * A ledger account: `subscriber:<msisdn>`, `merchant:<code>` or `float` (the operator's issuing
+ * account). Each account's keys share one hash tag, so every ledger script touches one slot.
+ */
+export type Account = `subscriber:${string}` | `merchant:${string}` | 'float';
+
+/** The key every other key of an account extends: its balance hash. */
+function accountBase(p: string, a: Account): string {
+  if (a === 'float') return `${p}:{float}`;
+  if (a.startsWith('subscriber:')) return `${p}:sub:{${a.slice('subscriber:'.length)}}`;
+  return `${p}:merchant:{m:${a.slice('merchant:'.length)}}`;
+}
+
+/** The hash holding an account's `balance` field (the subscriber or merchant hash, or the float). */
+export function accountBalanceKey(keys: Keys, a: Account): string {
+  if (a === 'float') return keys.float();
+  if (a.startsWith('subscriber:')) return keys.subscriber(a.slice('subscriber:'.length));
+  return keys.merchant(a.slice('merchant:'.length));
+}
+
 export interface Keys {
   /** Hash: subscriber profile, balance, counters, version. */
   subscriber(main: string): string;
@@ -28,22 +48,30 @@ export interface Keys {
   paymentOwner(paymentId: string): string;
   /** Hash: merchant profile and balance. */
   merchant(code: string): string;
-  /** Hash: merchant transfers applied (id → amount), so a credit lands once. */
-  merchantTransfers(code: string): string;
+  /** Hash: refunds of this merchant's payments (`ref:<payment>:<reference>` → JSON, `total:<payment>` → minor units). */
+  merchantRefunds(code: string): string;
   /** Sorted set of all subscriber msisdns (admin listing, ledger audit). */
   subscriberIndex(): string;
   /** Sorted set of all merchant codes. */
   merchantIndex(): string;
-  /** Hash: ledger totals (credits: e-money issued; float: the issuing account's balance, its negative). */
-  ledgerTotals(): string;
+  /** Hash: the float (issuing) account: `balance` (the negative of all e-money issued). */
+  float(): string;
+  /** Stream: one account's journal lines, each written atomically with that account's balance (store/ledger.ts). */
+  accountJournal(account: Account): string;
+  /** Hash: postings applied to an account from another account's outbox, transfer id → JSON, so each lands once. */
+  accountPostings(account: Account): string;
+  /** Stream: an account's ledger outbox — postings owed to other accounts and merchant events, written with the money. */
+  accountOutbox(account: Account): string;
+  /** Sorted set: accounts whose outbox holds records → when they are due for settlement (ms, a lease while claimed). */
+  outboxDue(): string;
+  /** Stream: the ledger's entry index, every journal entry once, oldest first (GET /v1/ledger/entries). */
+  ledgerEntries(): string;
+  /** Hash: transfer id → its id in ledgerEntries, so an entry is indexed once. */
+  ledgerEntryIds(): string;
   /** Stream: the merchant outbox — payment.completed / payment.refunded events, relayed to the merchant's SMS and webhook. */
   merchantEvents(): string;
   /** String: merchant phone msisdn → merchant code (CHECK from the till). */
   merchantPhone(msisdn: string): string;
-  /** Stream: the journal, one immutable double-entry entry per movement of money (see store/journal.ts). */
-  journal(): string;
-  /** Hash: refunds of this main SIM's payments (`ref:<payment>:<reference>` → JSON, `total:<payment>` → minor units). */
-  refunds(main: string): string;
   /** Hash: reply (MT) id → JSON state record. */
   reply(id: string): string;
   /** String: normalised SMSC message id → reply id (for delivery receipts). */
@@ -93,14 +121,18 @@ export function createKeys(prefix: string): Keys {
     codeOwner: (c) => `${p}:code:${c}`,
     paymentOwner: (id) => `${p}:payment:${id}`,
     merchant: (c) => `${p}:merchant:{m:${c}}`,
-    merchantTransfers: (c) => `${p}:merchant:{m:${c}}:transfers`,
+    merchantRefunds: (c) => `${p}:merchant:{m:${c}}:refunds`,
     subscriberIndex: () => `${p}:subscribers`,
     merchantIndex: () => `${p}:merchants`,
-    ledgerTotals: () => `${p}:ledger`,
-    journal: () => `${p}:journal`,
+    float: () => `${p}:{float}`,
+    accountJournal: (a) => `${accountBase(p, a)}:journal`,
+    accountPostings: (a) => `${accountBase(p, a)}:postings`,
+    accountOutbox: (a) => `${accountBase(p, a)}:outbox`,
+    outboxDue: () => `${p}:{outbox}:due`,
+    ledgerEntries: () => `${p}:{ledger}:entries`,
+    ledgerEntryIds: () => `${p}:{ledger}:entry-ids`,
     merchantEvents: () => `${p}:merchant-events`,
     merchantPhone: (m) => `${p}:merchant-phone:${m}`,
-    refunds: (m) => `${p}:sub:{${m}}:refunds`,
     reply: (id) => `${p}:reply:${id}`,
     smscMessage: (id) => `${p}:smscid:${id}`,
     expiries: () => `${p}:expiries`,

@@ -23,9 +23,9 @@ export class PaymentReader {
     return json ? (JSON.parse(json) as Payment) : null;
   }
 
-  /** How much of a payment was refunded (refundPayment.lua keeps the total), minor units. */
-  async refundedMinor(main: string, id: string): Promise<number> {
-    return Number((await this.redis.hget(this.keys.refunds(main), `total:${id}`)) ?? 0);
+  /** How much of a payment to `merchant` was refunded (refundPayment.lua keeps the total), minor units. */
+  async refundedMinor(merchant: string, id: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.merchantRefunds(merchant), `total:${id}`)) ?? 0);
   }
 
   /** Payments of one main SIM, newest first, optionally only those in `state`; at most `limit`. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
+import { LedgerOutbox } from './ledger-outbox';
 import type { Device, SubscriberView } from '../domain/decide';
 import type { Decision, Reply } from '../domain/decision';
 import type { Payment } from '../domain/payment';
@@ -13,6 +14,8 @@ export interface AppliedRecord {
   replies: Reply[];
   expiries: { paymentId: string; at: number }[];
   codesReleased: string[];
+  /** A transfer was applied: the merchant's side waits in the subscriber's ledger outbox. */
+  owesLedger?: boolean;
 }
 
 export type ApplyResult =
@@ -30,7 +33,6 @@ export class PaymentStoreError extends Error {
 
 const APPLY_ERRORS: Record<string, string> = {
   NO_SUBSCRIBER: 'the subscriber disappeared between load and apply',
-  NO_MERCHANT: 'the merchant of the transfer does not exist',
   INSUFFICIENT_FUNDS: 'the ledger refused a debit below zero (the decision should have declined)',
   TRANSFER_MISMATCH: 'a transfer with this id but other content was already applied',
 };
@@ -52,11 +54,15 @@ export interface SenderLookup {
 }
 
 export class PaymentStore {
+  private readonly ledger: LedgerOutbox;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly scripts: ScriptClient,
-  ) {}
+  ) {
+    this.ledger = new LedgerOutbox(redis, keys, scripts);
+  }
 
   /** One round trip: who the sender is, who holds the code, whether the merchant exists. */
   async lookup(sender: string, code: string | undefined, merchant: string | undefined): Promise<SenderLookup> {
@@ -87,7 +93,11 @@ export class PaymentStore {
 
   /** The merchant whose registered phone this is (CHECK from the till), or null. */
   async merchantOfPhone(msisdn: string): Promise<string | null> {
-    return this.redis.get(this.keys.merchantPhone(msisdn));
+    const code = await this.redis.get(this.keys.merchantPhone(msisdn));
+    // The pointer is claimed before the merchant is written (another slot): trust it only when the
+    // merchant's own record names this phone, so a pointer left by a failed creation reveals nothing.
+    if (!code || (await this.redis.hget(this.keys.merchant(code), 'msisdn')) !== msisdn) return null;
+    return code;
   }
 
   async merchantName(code: string): Promise<string | null> {
@@ -139,10 +149,15 @@ export class PaymentStore {
     await Promise.all(codes.map((code) => this.scripts.run('releaseCode', [this.keys.codeOwner(code)], [main])));
   }
 
+  /** The subscriber's ledger outbox is due for settlement (the merchant's side of her payment). */
+  async markLedgerDue(main: string, now: number): Promise<void> {
+    await this.ledger.markDue(`subscriber:${main}`, now);
+  }
+
   async apply(main: string, moId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {
     const k = this.keys;
-    const record: AppliedRecord = { outcome: decision.outcome, reason: decision.reason, replies: decision.replies, expiries: decision.expiries, codesReleased: decision.codesReleased };
-    const merchant = decision.transfer?.toMerchant ?? decision.payments[0]?.merchant ?? '-';
+    const record = appliedRecordOf(decision);
+    const account = `subscriber:${main}` as const;
     const args: Array<string | number> = [
       version,
       now,
@@ -164,12 +179,11 @@ export class PaymentStore {
         if (previous !== null && previous !== main) throw new PaymentStoreError('PAYMENT_ID_TAKEN');
       }
     }
-    const p = this.redis.pipeline();
-    p.applyPaymentDecision(k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.merchant(merchant), k.merchantTransfers(merchant), k.journal(), k.merchantEvents(), ...args);
-    const results = (await p.exec()) ?? [];
-    const [err, raw] = results[results.length - 1] ?? [new Error('no answer from Redis'), null];
-    if (err) throw err;
-    const res = raw as [string, ...Array<string | number>];
+    const res = (await this.scripts.run(
+      'applyPaymentDecision',
+      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.accountJournal(account), k.accountOutbox(account)],
+      args,
+    )) as [string, ...Array<string | number>];
     switch (res[0]) {
       case 'OK':
         return { kind: 'ok', version: Number(res[1]), balanceMinor: Number(res[2]) };
@@ -183,14 +197,21 @@ export class PaymentStore {
   }
 }
 
+/** What is remembered of an applied decision, so that a retried job re-emits the same effects. */
+export function appliedRecordOf(decision: Decision): AppliedRecord {
+  return {
+    outcome: decision.outcome,
+    reason: decision.reason,
+    replies: decision.replies,
+    expiries: decision.expiries,
+    codesReleased: decision.codesReleased,
+    ...(decision.transfer ? { owesLedger: true } : {}),
+  };
+}
+
 function pairs(flat: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
   return out;
 }
 
-declare module 'ioredis' {
-  interface ChainableCommander {
-    applyPaymentDecision(...keysAndArgs: Array<string | number>): this;
-  }
-}

@@ -9,7 +9,8 @@ export type PartOutcome = { complete: false; stored: number } | { complete: true
 
 /**
  * Parts of concatenated MOs until the last one arrives (storeConcatPart.lua), and the deadline
- * after which an incomplete message is given up, logged and counted (sweepExpired).
+ * after which an incomplete message is given up, logged and counted (sweepExpired). The parts hash
+ * and the deadlines set are written by separate commands (one hash slot each, for Redis Cluster).
  */
 export class ReassemblyStore {
   constructor(
@@ -22,14 +23,24 @@ export class ReassemblyStore {
 
   async storePart(digest: string, seq: number, total: number, payload: Buffer, now: number): Promise<PartOutcome> {
     const key = concatKey(this.keyPrefix, digest);
-    const r = (await this.scripts.run('storeConcatPart', [key, this.keys.concatDeadlines()], [seq, payload.toString('hex'), total, this.ttlMs + SWEEP_MARGIN_MS, now + this.ttlMs])) as Array<number | string>;
+    // The deadlines set and the parts hash are in different hash slots (Redis Cluster: no script
+    // may touch both), so two commands, the deadline first: a part never exists without a deadline,
+    // and a crash in between leaves only a deadline without parts, which the sweep skips (HLEN 0).
+    // NX: the first part of a message sets its deadline, later parts (and redeliveries) keep it.
+    await this.redis.zadd(this.keys.concatDeadlines(), 'NX', now + this.ttlMs, key);
+    const r = (await this.scripts.run('storeConcatPart', [key], [seq, payload.toString('hex'), total, this.ttlMs + SWEEP_MARGIN_MS])) as Array<number | string>;
     if (Number(r[0]) !== 1) return { complete: false, stored: Number(r[1]) };
     return { complete: true, key, payloads: r.slice(1).map((hex) => Buffer.from(String(hex), 'hex')) };
   }
 
-  /** After the joined MO is durable; a failed delete just waits for the TTL (and the sweeper). */
+  /**
+   * After the joined MO is durable; a failed delete just waits for the TTL (and the sweeper). Two
+   * commands, not a MULTI (the keys are in different hash slots): the parts first, then the
+   * deadline, so a failure in between leaves a deadline without parts, which the sweep skips.
+   */
   async forget(key: string): Promise<void> {
-    await this.redis.multi().del(key).zrem(this.keys.concatDeadlines(), key).exec();
+    await this.redis.del(key);
+    await this.redis.zrem(this.keys.concatDeadlines(), key);
   }
 
   /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
+import { LedgerOutbox, type SettledPosting } from './ledger-outbox';
 
 export interface Refund {
   id: string;
@@ -10,47 +11,65 @@ export interface Refund {
   amountMinor: number;
   at: number;
   merchant: string;
+  /** The payer (refunds recorded before the cluster-safe ledger may lack it). */
+  payer?: string;
 }
 
 export type RefundOutcome =
-  | { kind: 'created' | 'duplicate'; refund: Refund; main: string; balanceMinor: number }
+  | { kind: 'created' | 'duplicate'; refund: Refund; main: string }
   | { kind: 'no_payment' | 'not_completed' | 'reference_conflict' }
   | { kind: 'over_refund'; leftMinor: number }
   | { kind: 'merchant_funds'; merchantBalanceMinor: number };
 
-/** Refunds of completed payments (refundPayment.lua): bounded by what is left, idempotent by reference. */
+/**
+ * Refunds of completed payments (refundPayment.lua): bounded by what is left, idempotent by
+ * reference, applied on the merchant's side (which must cover it); the payer's credit follows from
+ * the merchant's ledger outbox, which the caller settles (store/ledger-outbox.ts).
+ */
 export class RefundStore {
+  private readonly ledger: LedgerOutbox;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly scripts: ScriptClient,
-  ) {}
+  ) {
+    this.ledger = new LedgerOutbox(redis, keys, scripts);
+  }
 
   async refund(paymentId: string, reference: string, amountMinor: number, now: number): Promise<RefundOutcome> {
     const main = await this.redis.get(this.keys.paymentOwner(paymentId));
     if (!main) return { kind: 'no_payment' };
-    const merchant = await this.merchantOf(main, paymentId);
-    if (!merchant) return { kind: 'no_payment' };
+    const json = await this.redis.hget(this.keys.payments(main), paymentId);
+    if (!json) return { kind: 'no_payment' };
+    const payment = JSON.parse(json) as { merchant: string; state: string };
+    if (payment.state !== 'completed') return { kind: 'not_completed' };
     const k = this.keys;
+    const merchant = payment.merchant;
     // Deterministic (a replay finds it) and free of the reference's ':' and '/' (used in job ids).
     const id = `R${paymentId.slice(1)}-${createHash('sha256').update(reference).digest('hex').slice(0, 12)}`;
-    const r = (await this.scripts.run(
-      'refundPayment',
-      [k.subscriber(main), k.payments(main), k.refunds(main), k.merchant(merchant), k.journal(), k.ledgerTotals(), k.merchantTransfers(merchant), k.merchantEvents()],
-      [paymentId, reference, amountMinor, now, id],
-    )) as Array<string | number>;
+    const run = async () =>
+      (await this.scripts.run(
+        'refundPayment',
+        [k.merchant(merchant), k.accountPostings(`merchant:${merchant}`), k.merchantRefunds(merchant), k.accountJournal(`merchant:${merchant}`), k.accountOutbox(`merchant:${merchant}`)],
+        [paymentId, reference, amountMinor, now, id, merchant],
+      )) as Array<string | number>;
+    await this.ledger.markDue(`merchant:${merchant}`, now);
+    let r = await run();
+    if (r[0] === 'NOT_POSTED') {
+      // Completed, but the merchant's side still waits in the payer's outbox: settle it first
+      // (a subscriber's outbox owes merchants and the float, whose postings imply no notice).
+      await this.ledger.settle(`subscriber:${main}`, async () => undefined);
+      r = await run();
+    }
     switch (r[0]) {
       case 'OK':
       case 'DUPLICATE':
-        return { kind: r[0] === 'OK' ? 'created' : 'duplicate', refund: JSON.parse(String(r[1])) as Refund, main, balanceMinor: Number(r[2]) };
+        return { kind: r[0] === 'OK' ? 'created' : 'duplicate', refund: JSON.parse(String(r[1])) as Refund, main };
       case 'OVER_REFUND':
         return { kind: 'over_refund', leftMinor: Number(r[1]) };
       case 'MERCHANT_FUNDS':
         return { kind: 'merchant_funds', merchantBalanceMinor: Number(r[1]) };
-      case 'NO_PAYMENT':
-        return { kind: 'no_payment' };
-      case 'NOT_COMPLETED':
-        return { kind: 'not_completed' };
       case 'REFERENCE_CONFLICT':
         return { kind: 'reference_conflict' };
       default:
@@ -58,20 +77,20 @@ export class RefundStore {
     }
   }
 
-  /** The refunds of one payment, oldest first. */
-  async list(main: string, paymentId: string): Promise<Refund[]> {
+  /** Settles the merchant's outbox now: the payer's credit, the event; `onPosting` sees the credit (her SMS). */
+  async settle(merchant: string, onPosting: (p: SettledPosting) => Promise<void>): Promise<void> {
+    await this.ledger.settle(`merchant:${merchant}`, onPosting);
+  }
+
+  /** The refunds of one payment (to `merchant`), oldest first. */
+  async list(merchant: string, paymentId: string): Promise<Refund[]> {
     const out: Refund[] = [];
     let cursor = '0';
     do {
-      const [next, flat] = await this.redis.hscan(this.keys.refunds(main), cursor, 'MATCH', `ref:${paymentId}:*`, 'COUNT', 100);
+      const [next, flat] = await this.redis.hscan(this.keys.merchantRefunds(merchant), cursor, 'MATCH', `ref:${paymentId}:*`, 'COUNT', 100);
       for (let i = 1; i < flat.length; i += 2) out.push(JSON.parse(flat[i]) as Refund);
       cursor = next;
     } while (cursor !== '0');
     return out.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
-  }
-
-  private async merchantOf(main: string, paymentId: string): Promise<string | null> {
-    const json = await this.redis.hget(this.keys.payments(main), paymentId);
-    return json ? (JSON.parse(json) as { merchant: string }).merchant : null;
   }
 }

@@ -67,12 +67,12 @@ describe('admin API (in-process, real redis)', function () {
   const api = (method: string, path: string, body?: unknown, token: string | null = TOKEN, headers: Record<string, string> = {}) =>
     http<Body>(method, app.base + path, body, { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers });
 
-  /** Σ subscriber balances + Σ merchant balances, and the ledger's credit total. */
+  /** Σ subscriber balances + Σ merchant balances, and the e-money issued (the float's balance, negated). */
   async function ledger(): Promise<{ balances: number; credits: number }> {
     let balances = 0;
     for (const m of await redis.zrange(keys.subscriberIndex(), 0, -1)) balances += Number(await redis.hget(keys.subscriber(m), 'balance'));
     for (const c of await redis.zrange(keys.merchantIndex(), 0, -1)) balances += Number(await redis.hget(keys.merchant(c), 'balance'));
-    return { balances, credits: Number((await redis.hget(keys.ledgerTotals(), 'credits')) ?? 0) };
+    return { balances, credits: -Number((await redis.hget(keys.float(), 'balance')) ?? 0) };
   }
 
   async function assertLedgerBalanced(): Promise<void> {

@@ -7,6 +7,7 @@ import { EnrolmentStore } from '../../src/store/enrolment';
 import { freePort } from '../../src/store/redis-server';
 import { QUEUE } from '../../src/queues';
 import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from './processes';
+import { settledCheck } from './ledger';
 
 // A whole simpair installation of separate processes (redis-server, simulator, gateway, workers,
 // API), a steady open-loop stream of payment pairs through the simulator, and an accountant that
@@ -216,7 +217,10 @@ export class FaultRig {
         duplicateReplies += texts.length - new Set(texts).size;
       }
     }
-    const credits = Number(await this.client.hget(keys.ledgerTotals(), 'credits'));
+    // Once the ledger relay has given every transfer its second side, all balances sum to what was issued.
+    const check = await settledCheck(this.client, keys, 30_000);
+    if (!check.ok) throw new Error(`ledger check failed: ${JSON.stringify(check)}`);
+    const credits = -Number(await this.client.hget(keys.float(), 'balance'));
     let sum = Number((await this.client.hget(keys.merchant('SHOP42'), 'balance')) ?? 0);
     const mains = await this.client.zrange(keys.subscriberIndex(), 0, -1);
     for (const m of mains) sum += Number(await this.client.hget(keys.subscriber(m), 'balance'));

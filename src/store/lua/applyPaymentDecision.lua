@@ -1,6 +1,10 @@
 --[[
   Applies one payment decision of one main SIM atomically: payment records and their history,
-  subscriber counters, and the ledger transfer (debit payer, credit merchant) — all or nothing.
+  subscriber counters, and the payer's side of the ledger transfer — all or nothing. Every key is
+  the subscriber's (one cluster slot): the merchant's side of the transfer and the merchant's
+  notice leave through the subscriber's ledger outbox, settled into the merchant's slot by the
+  ledger relay (store/ledger.ts), idempotently by transfer id. The merchant's existence was checked
+  by the decision (a payment to an unknown merchant is declined), and merchants are never removed.
   Optimistic concurrency: the decision was made on a snapshot at `expected version`; if anything
   of this subscriber changed since, nothing is written and the caller decides again.
   Idempotent by MO id: a retried job finds the applied marker and gets the stored record back.
@@ -12,10 +16,8 @@
   KEYS[4] payment index (zset by createdAt)
   KEYS[5] applied marker of this MO (string)
   KEYS[6] transfers hash of this subscriber
-  KEYS[7] merchant hash (of the transfer; any merchant key when there is no transfer)
-  KEYS[8] merchant transfers hash
-  KEYS[9] journal stream (one entry per transfer: subscriber → merchant)
-  KEYS[10] merchant outbox stream (payment.completed, relayed to the merchant's SMS and webhook)
+  KEYS[7] the subscriber's journal stream (one line per transfer: subscriber → merchant)
+  KEYS[8] the subscriber's ledger outbox stream (the merchant's posting, the payment.completed event)
 
   ARGV[1] expected subscriber version
   ARGV[2] now (ms)
@@ -30,7 +32,6 @@
            {'APPLIED', applied record}        this MO was applied before
            {'CONFLICT', current version}      decide again on a fresh snapshot
            {'NO_SUBSCRIBER'}
-           {'NO_MERCHANT'}
            {'INSUFFICIENT_FUNDS', balance}
            {'TRANSFER_MISMATCH'}              same transfer id, different content
            {'PAYMENT_ID_TAKEN'}               a new payment's id already belongs to another payment
@@ -64,9 +65,6 @@ if ARGV[5] ~= '' then
       return {'TRANSFER_MISMATCH'}
     end
   else
-    if redis.call('EXISTS', KEYS[7]) == 0 then
-      return {'NO_MERCHANT'}
-    end
     local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or '0')
     local amount = tonumber(t.amountMinor)
     if amount == nil or amount <= 0 or amount ~= math.floor(amount) then
@@ -76,14 +74,14 @@ if ARGV[5] ~= '' then
       return {'INSUFFICIENT_FUNDS', balance}
     end
     redis.call('HINCRBY', KEYS[1], 'balance', -amount)
-    redis.call('HINCRBY', KEYS[7], 'balance', amount)
     redis.call('HSET', KEYS[6], t.id, ARGV[5])
-    redis.call('HSET', KEYS[8], t.id, amount)
-    redis.call('XADD', KEYS[9], '*', 'at', ARGV[2], 'kind', 'payment', 'transferId', t.id,
-      'debit', 'subscriber:' .. t.fromMsisdn, 'credit', 'merchant:' .. t.toMerchant, 'amount', tostring(amount))
+    local debit, credit = 'subscriber:' .. t.fromMsisdn, 'merchant:' .. t.toMerchant
+    redis.call('XADD', KEYS[7], '*', 'at', ARGV[2], 'kind', 'payment', 'transferId', t.id, 'debit', debit, 'credit', credit, 'amount', tostring(amount))
+    redis.call('XADD', KEYS[8], '*', 'record', 'posting', 'account', credit, 'delta', tostring(amount),
+      'at', ARGV[2], 'kind', 'payment', 'transferId', t.id, 'debit', debit, 'credit', credit, 'amount', tostring(amount))
     -- The merchant learns of it from a durable record written with the money, never only from
     -- the customer's screen: a crash after this step cannot lose the notice.
-    redis.call('XADD', KEYS[10], '*', 'type', 'payment.completed', 'eventId', 'evt-' .. t.id, 'paymentId', t.id,
+    redis.call('XADD', KEYS[8], '*', 'record', 'event', 'type', 'payment.completed', 'eventId', 'evt-' .. t.id, 'paymentId', t.id,
       'payer', t.fromMsisdn, 'merchant', t.toMerchant, 'amount', tostring(amount), 'at', ARGV[2])
   end
 end

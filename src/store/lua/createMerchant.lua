@@ -1,10 +1,12 @@
 --[[
-  Registers a merchant with a zero balance and adds it to the merchant index; with a phone, points
-  the phone at the merchant (CHECK from the till), refused when that phone is another merchant's.
+  Registers a merchant with a zero balance, inside the merchant's own hash (one hash slot). The
+  caller (EnrolmentStore.createMerchant) claims the global phone pointer BEFORE this script (SET NX,
+  PHONE_TAKEN when it names another merchant) and adds the merchant to the global index AFTER it
+  (ZADD NX). On MERCHANT_EXISTS this script returns what the caller needs to repair a crash of an
+  earlier attempt: createdAt (to re-add the index entry) and the merchant's phone (to release the
+  phone pointer it just claimed, when that phone is not the merchant's).
 
   KEYS[1] merchant hash
-  KEYS[2] merchant index (zset code by createdAt)
-  KEYS[3] merchant phone pointer of ARGV[4] (any key when there is no phone)
 
   ARGV[1] code (upper-case)
   ARGV[2] name
@@ -14,21 +16,13 @@
   ARGV[6] webhook secret, or '' (kept to sign webhooks; returned to the caller once, at creation)
 
   Returns: {'OK'}
-           {'MERCHANT_EXISTS'}
-           {'PHONE_TAKEN'}      the phone belongs to another merchant
+           {'MERCHANT_EXISTS', createdAt, phone msisdn or ''}
 ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {'MERCHANT_EXISTS'}
-end
-if ARGV[4] ~= '' then
-  local owner = redis.call('GET', KEYS[3])
-  if owner and owner ~= ARGV[1] then
-    return {'PHONE_TAKEN'}
-  end
-  redis.call('SET', KEYS[3], ARGV[1])
+  local h = redis.call('HMGET', KEYS[1], 'createdAt', 'msisdn')
+  return {'MERCHANT_EXISTS', h[1] or '', h[2] or ''}
 end
 redis.call('HSET', KEYS[1], 'code', ARGV[1], 'name', ARGV[2], 'balance', '0', 'createdAt', ARGV[3])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'msisdn', ARGV[4]) end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'webhookUrl', ARGV[5], 'webhookSecret', ARGV[6]) end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 return {'OK'}

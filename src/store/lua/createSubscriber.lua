@@ -1,16 +1,15 @@
 --[[
-  Enrols a main SIM: profile, opening balance (recorded as the credit with reference "opening", added
-  to the ledger's credit total and journaled from the float account), and the subscriber index —
-  all or nothing. Refused when the
-  MSISDN is already a subscriber or is bound as somebody's device.
+  Enrols a main SIM: profile and opening balance (recorded as the credit with reference "opening",
+  journaled from the float account; the float's side leaves through her ledger outbox, as with
+  every credit) — all or nothing, in her slot only. The caller checks beforehand that the MSISDN
+  is not bound as somebody's device, and adds her to the subscriber index afterwards (a repeated
+  enrolment that finds her re-adds her there, so a crash in between heals).
 
   KEYS[1] subscriber hash
   KEYS[2] credits hash of this subscriber (reference → amount, minor units)
   KEYS[3] credit results hash of this subscriber (reference → balance after that credit)
-  KEYS[4] device owner pointer of this MSISDN (string; must not exist)
-  KEYS[5] subscriber index (zset msisdn by createdAt)
-  KEYS[6] ledger totals hash (fields credits, float)
-  KEYS[7] journal stream
+  KEYS[4] her journal stream
+  KEYS[5] her ledger outbox stream
 
   ARGV[1] msisdn (E.164 digits)
   ARGV[2] imsi, or '' for none
@@ -20,14 +19,10 @@
   ARGV[6] today, YYYY-MM-DD (UTC), the day dailySpent belongs to
 
   Returns: {'OK'}
-           {'SUBSCRIBER_EXISTS'}
-           {'MSISDN_IS_DEVICE'}
+           {'SUBSCRIBER_EXISTS', createdAt}
 ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {'SUBSCRIBER_EXISTS'}
-end
-if redis.call('EXISTS', KEYS[4]) == 1 then
-  return {'MSISDN_IS_DEVICE'}
+  return {'SUBSCRIBER_EXISTS', redis.call('HGET', KEYS[1], 'createdAt') or '0'}
 end
 local balance = ARGV[4]
 redis.call('HSET', KEYS[1],
@@ -47,11 +42,10 @@ if ARGV[3] ~= '' then
 end
 redis.call('HSET', KEYS[2], 'opening', balance)
 redis.call('HSET', KEYS[3], 'opening', balance)
-redis.call('HINCRBY', KEYS[6], 'credits', balance)
 if tonumber(balance) > 0 then
-  redis.call('HINCRBY', KEYS[6], 'float', -tonumber(balance))
-  redis.call('XADD', KEYS[7], '*', 'at', ARGV[5], 'kind', 'credit', 'transferId', 'credit:' .. ARGV[1] .. ':opening',
-    'debit', 'float', 'credit', 'subscriber:' .. ARGV[1], 'amount', balance)
+  local transferId, credit = 'credit:' .. ARGV[1] .. ':opening', 'subscriber:' .. ARGV[1]
+  redis.call('XADD', KEYS[4], '*', 'at', ARGV[5], 'kind', 'credit', 'transferId', transferId, 'debit', 'float', 'credit', credit, 'amount', balance)
+  redis.call('XADD', KEYS[5], '*', 'record', 'posting', 'account', 'float', 'delta', tostring(-tonumber(balance)),
+    'at', ARGV[5], 'kind', 'credit', 'transferId', transferId, 'debit', 'float', 'credit', credit, 'amount', balance)
 end
-redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
 return {'OK'}

@@ -1,14 +1,15 @@
 --[[
   Tops up a subscriber's balance once per reference. The same reference with the same amount is a
   replay and changes nothing (it answers the balance recorded by the original credit); the same
-  reference with another amount is refused. Each credit is added to the ledger's credit total and
-  journaled as one entry from the float account (the issuer), so all accounts sum to zero.
+  reference with another amount is refused. The credit is journaled as one entry from the float
+  account (the issuer) on the subscriber's side; the float's side, which can never refuse, leaves
+  through the subscriber's ledger outbox (store/ledger.ts), so every key here is in her slot.
 
   KEYS[1] subscriber hash
   KEYS[2] credits hash of this subscriber (reference → amount, minor units)
   KEYS[3] credit results hash of this subscriber (reference → balance after that credit)
-  KEYS[4] ledger totals hash (fields credits, float)
-  KEYS[5] journal stream
+  KEYS[4] the subscriber's journal stream
+  KEYS[5] the subscriber's ledger outbox stream
 
   ARGV[1] reference
   ARGV[2] amount, positive integer minor units
@@ -42,8 +43,8 @@ local after = redis.call('HINCRBY', KEYS[1], 'balance', amount)
 redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], after)
-redis.call('HINCRBY', KEYS[4], 'credits', amount)
-redis.call('HINCRBY', KEYS[4], 'float', -amount)
-redis.call('XADD', KEYS[5], '*', 'at', ARGV[5], 'kind', 'credit', 'transferId', 'credit:' .. ARGV[4] .. ':' .. ARGV[1],
-  'debit', 'float', 'credit', 'subscriber:' .. ARGV[4], 'amount', tostring(amount))
+local transferId, credit = 'credit:' .. ARGV[4] .. ':' .. ARGV[1], 'subscriber:' .. ARGV[4]
+redis.call('XADD', KEYS[4], '*', 'at', ARGV[5], 'kind', 'credit', 'transferId', transferId, 'debit', 'float', 'credit', credit, 'amount', ARGV[2])
+redis.call('XADD', KEYS[5], '*', 'record', 'posting', 'account', 'float', 'delta', tostring(-amount),
+  'at', ARGV[5], 'kind', 'credit', 'transferId', transferId, 'debit', 'float', 'credit', credit, 'amount', ARGV[2])
 return {'OK', after}

@@ -1,8 +1,9 @@
 --[[
-  Removes a claimed expiry entry, unless it was rescheduled meanwhile (an early expiry puts the
-  same member back with a new due time: that one must stay).
+  Removes a claimed member of a due-time sorted set (see claimDue.lua), unless it was put back
+  meanwhile with a new due time (an early expiry reschedules a payment; new outbox records mark
+  their account due again): that one must stay.
 
-  KEYS[1] expiries sorted set
+  KEYS[1] sorted set
   ARGV[1] member
   ARGV[2] the lease score it was claimed with
 
