@@ -15,7 +15,8 @@ export function fixedKeyNames(): string[] {
   const names: string[] = [];
   for (const f of Object.values(k)) if (typeof f === 'function' && f.length === 0) names.push(f());
   if (typeof k.merchant === 'function') names.push(k.merchant(MERCHANT));
-  if (typeof k.merchantTransfers === 'function') names.push(k.merchantTransfers(MERCHANT));
+  const keys = createKeys(KEY_PREFIX);
+  for (const a of [`merchant:${MERCHANT}`, 'float'] as const) names.push(keys.accountJournal(a), keys.accountPostings(a), keys.accountOutbox(a));
   for (const q of Object.values(QUEUE)) for (const s of BULLMQ_SUFFIXES) names.push(`${QUEUE_PREFIX}:${q}:${s}`);
   return names;
 }
