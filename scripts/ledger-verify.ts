@@ -2,7 +2,7 @@
 // (every subscriber, every merchant and the float account) and that all accounts sum to zero.
 // Reads REDIS_URL (and SIMPAIR_CONFIG for the key prefix); exits 0 when the ledger balances, 1 when
 // it does not (printing each mismatch), 2 on bad configuration.
-import { Redis } from 'ioredis';
+import { createFailFastConnection, describeTarget, redisTarget } from '../src/store/redis';
 import { ConfigError, loadConfig } from '../src/config';
 import { createKeys } from '../src/store/keys';
 import { Journal } from '../src/store/journal';
@@ -19,13 +19,18 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  if (!config.redis.url) {
-    process.stderr.write('ledger:verify: REDIS_URL (redis.url) is not set\n');
+  const target = redisTarget(config.redis);
+  if (!target) {
+    process.stderr.write('ledger:verify: REDIS_URL (redis.url) or REDIS_CLUSTER_NODES (redis.clusterNodes) is not set\n');
     process.exit(2);
   }
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
+  const redis = createFailFastConnection(target, 'simpair-ledger-verify');
+  redis.on('error', () => undefined);
   try {
-    await redis.connect();
+    await new Promise<void>((resolve, reject) => {
+      redis.once('ready', resolve);
+      setTimeout(() => reject(new Error(`Redis (${describeTarget(target)}) did not answer within 5 s`)), 5000).unref();
+    });
     const check = await new Journal(redis, createKeys(config.redis.keyPrefix), registerScripts(redis)).verify();
     process.stdout.write(
       `${check.entries} journal entries, ${check.accounts} accounts, ${check.pending} postings in flight, sum ${check.sumMinor} minor units: ${check.ok ? 'balanced' : 'NOT balanced'}\n`,

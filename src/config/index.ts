@@ -75,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cfg = result.data;
   const tokenProblems = adminTokenConflicts(cfg.adminToken, cfg.adminTokens, raw.adminTokens, envNameOf);
   if (tokenProblems.length) throw new ConfigError(tokenProblems);
+  if (cfg.redis.url && cfg.redis.clusterNodes.length) {
+    throw new ConfigError(['REDIS_CLUSTER_NODES (redis.clusterNodes): set either it or REDIS_URL (redis.url), not both']);
+  }
   if (cfg.smpp.reconnectMaxMs < cfg.smpp.reconnectBaseMs) {
     throw new ConfigError(['smpp.reconnectMaxMs: must not be below smpp.reconnectBaseMs']);
   }

@@ -154,6 +154,8 @@ export const configSchema = z.object({
   }),
   redis: z.object({
     url: z.string().regex(/^rediss?:\/\/.+/, 'must look like redis://host:port').nullable(),
+    /** Redis Cluster seed nodes, host:port (REDIS_CLUSTER_NODES); when given, `url` must be null. */
+    clusterNodes: z.array(z.string().regex(/^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, 'must be host:port')),
     queuePrefix: z.string().regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {simpair}'),
     keyPrefix: z.string().min(1),
   }),
@@ -303,6 +305,7 @@ const asBool: Parse = (raw) => (raw === 'true' || raw === '1' ? true : raw === '
 /** Environment variable → config path, with how to read its text. */
 export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Parse }> = [
   { env: 'REDIS_URL', path: 'redis.url', parse: asString },
+  { env: 'REDIS_CLUSTER_NODES', path: 'redis.clusterNodes', parse: asList },
   { env: 'SMPP_URL', path: 'smpp.url', parse: asString },
   { env: 'SMPP_SYSTEM_ID', path: 'smpp.systemId', parse: asString },
   { env: 'SMPP_PASSWORD', path: 'smpp.password', parse: asString },

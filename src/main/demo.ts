@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { createFailFastConnection } from '../store/redis';
+import { createFailFastConnection, redisTarget } from '../store/redis';
 import { createKeys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { EnrolmentError, EnrolmentStore } from '../store/enrolment';
@@ -12,7 +12,7 @@ import { parseAmount } from '../domain/money';
  */
 export async function seedDemo(config: Config, log: Logger): Promise<void> {
   const demo = config.embedded.demo;
-  const redis = createFailFastConnection(config.redis.url!, 'simpair-demo-seed');
+  const redis = createFailFastConnection(redisTarget(config.redis)!, 'simpair-demo-seed');
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
     redis.once('error', reject);

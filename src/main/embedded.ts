@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createLogger } from '../log';
 import { RedisServer, waitForPort } from '../store/redis-server';
+import { describeTarget, redisTarget } from '../store/redis';
 import { tokenSha256 } from '../config';
 import { configOrExit } from './boot';
 import { onShutdown, startRoles } from './roles';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const simSmppPort = Number(process.env.SIM_SMPP_PORT ?? 2775);
   const simHttpPort = Number(process.env.SIM_HTTP_PORT ?? 2776);
 
-  if (!config.redis.url) {
+  if (!config.redis.url && !config.redis.clusterNodes.length) {
     const redis = new RedisServer({ port: config.embedded.redisPort, dir: path.resolve(ROOT, config.embedded.dataDir, 'redis'), detached: true });
     process.on('exit', () => redis.killNow());
     await redis.start();
@@ -67,9 +68,9 @@ async function main(): Promise<void> {
 
   // The demo's money goes only into the Redis this start runs itself: never into one named by
   // REDIS_URL, unless asked with EMBEDDED_SEED_DEMO=true.
-  const seed = !process.env.REDIS_URL || process.env.EMBEDDED_SEED_DEMO === 'true';
+  const seed = (!process.env.REDIS_URL && !config.redis.clusterNodes.length) || process.env.EMBEDDED_SEED_DEMO === 'true';
   if (seed) await seedDemo(config, log);
-  else log.info('REDIS_URL is set: no demo subscriber seeded (EMBEDDED_SEED_DEMO=true to seed anyway)');
+  else log.info('REDIS_URL or REDIS_CLUSTER_NODES is set: no demo subscriber seeded (EMBEDDED_SEED_DEMO=true to seed anyway)');
   const running = await startRoles(config, ['gateway', 'worker', 'api'], log, { gatewayName: 'embedded' });
   cleanups.unshift(() => running.stop());
   const stopAll = async (): Promise<void> => {
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     'simpair is running (embedded defaults)',
     `  admin/ops API   ${api}   (health ${api}/healthz, readiness ${api}/readyz, metrics ${api}/metrics)`,
     `  admin token     ${demoToken ? `${config.embedded.adminToken}  (demo only, role admin; set ADMIN_TOKEN or ADMIN_TOKENS in production)` : `(configured; tokens: ${operators})`}`,
-    `  redis           ${config.redis.url}${process.env.REDIS_URL ? '' : `  (private, AOF in ${config.embedded.dataDir}/redis)`}`,
+    `  redis           ${describeTarget(redisTarget(config.redis)!)}${process.env.REDIS_URL || config.redis.clusterNodes.length ? '' : `  (private, AOF in ${config.embedded.dataDir}/redis)`}`,
     `  SMSC            ${config.smpp.url}${sim ? `  (simulator; control API http://127.0.0.1:${simHttpPort})` : ''}`,
     ...(sim ? [`  web page        http://127.0.0.1:${simHttpPort}/   (handsets, network panel, fault switches)`] : []),
     `  service number  ${config.serviceNumber}`,

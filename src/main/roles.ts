@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { registry } from '../metrics';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { createFailFastConnection, createWorkerConnection, type Redis } from '../store/redis';
+import { createFailFastConnection, createWorkerConnection, redisTarget, type Redis, type RedisTarget } from '../store/redis';
 import { createKeys } from '../store/keys';
 import { redisDurabilityWarnings } from '../store/redis-checks';
 import { Gateway } from '../gateway/gateway';
@@ -32,8 +32,8 @@ export interface RunningRoles {
  * (src/main/<role>.ts) or together (src/main/all.ts, and the embedded start).
  */
 export async function startRoles(config: Config, roles: Role[], log: Logger, opts: { gatewayName?: string } = {}): Promise<RunningRoles> {
-  const redisUrl = config.redis.url;
-  if (!redisUrl) throw new Error('REDIS_URL (redis.url) is not set');
+  const target = redisTarget(config.redis);
+  if (!target) throw new Error('REDIS_URL (redis.url) or REDIS_CLUSTER_NODES (redis.clusterNodes) is not set');
   const connections: Redis[] = [];
   const conn = (r: Redis): Redis => {
     connections.push(r);
@@ -41,15 +41,15 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     return r;
   };
   const stops: Array<() => Promise<void>> = [];
-  await warnAboutRedis(redisUrl, log);
+  await warnAboutRedis(target, log);
   const running: RunningRoles = { stop: async () => undefined };
 
   if (roles.includes('worker')) {
     const worker = new WorkerRole({
       config,
-      redis: conn(createWorkerConnection(redisUrl, 'simpair-worker')),
-      storeRedis: conn(createWorkerConnection(redisUrl, 'simpair-worker-store', { autoPipelining: true })),
-      outboxRedis: conn(createWorkerConnection(redisUrl, 'simpair-worker-outbox')),
+      redis: conn(createWorkerConnection(target, 'simpair-worker')),
+      storeRedis: conn(createWorkerConnection(target, 'simpair-worker-store', { autoPipelining: true })),
+      outboxRedis: conn(createWorkerConnection(target, 'simpair-worker-outbox')),
       name: `worker-${opts.gatewayName ?? process.pid}-${process.pid}`,
       log: log.child({ role: 'worker' }),
     });
@@ -61,10 +61,10 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     const gateway = new Gateway({
       config,
       name: opts.gatewayName ?? `gw-${process.pid}`,
-      intakeRedis: conn(createFailFastConnection(redisUrl, 'simpair-gateway-intake')),
-      workerRedis: conn(createWorkerConnection(redisUrl, 'simpair-gateway-mt')),
-      intakeStoreRedis: conn(createFailFastConnection(redisUrl, 'simpair-gateway-intake-store', { autoPipelining: true })),
-      mtStoreRedis: conn(createWorkerConnection(redisUrl, 'simpair-gateway-mt-store', { autoPipelining: true })),
+      intakeRedis: conn(createFailFastConnection(target, 'simpair-gateway-intake')),
+      workerRedis: conn(createWorkerConnection(target, 'simpair-gateway-mt')),
+      intakeStoreRedis: conn(createFailFastConnection(target, 'simpair-gateway-intake-store', { autoPipelining: true })),
+      mtStoreRedis: conn(createWorkerConnection(target, 'simpair-gateway-mt-store', { autoPipelining: true })),
       log: log.child({ role: 'gateway' }),
     });
     await gateway.start();
@@ -72,7 +72,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     stops.unshift(() => gateway.stop()); // intake stops first on shutdown
   }
   if (roles.includes('api')) {
-    const redis = conn(createFailFastConnection(redisUrl, 'simpair-api'));
+    const redis = conn(createFailFastConnection(target, 'simpair-api'));
     const keys = createKeys(config.redis.keyPrefix);
     const apiLog = log.child({ role: 'api' });
     const scripts = registerScripts(redis);
@@ -123,7 +123,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
   return running;
 }
 
-async function warnAboutRedis(url: string, log: Logger): Promise<void> {
+async function warnAboutRedis(url: RedisTarget, log: Logger): Promise<void> {
   const probe = createFailFastConnection(url, 'simpair-startup-check');
   probe.on('error', () => undefined);
   try {

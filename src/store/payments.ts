@@ -67,13 +67,14 @@ export class PaymentStore {
   /** One round trip: who the sender is, who holds the code, whether the merchant exists. */
   async lookup(sender: string, code: string | undefined, merchant: string | undefined): Promise<SenderLookup> {
     const k = this.keys;
-    // One round trip, and only the look-ups this command needs.
-    const p = this.redis.pipeline().exists(k.subscriber(sender)).get(k.deviceOwner(sender));
-    if (code) p.get(k.codeOwner(code));
-    if (merchant) p.hget(k.merchant(merchant), 'name');
-    const res = (await p.exec()) ?? [];
-    for (const [err] of res) if (err) throw err;
-    const values = res.map(([, v]) => v);
+    // Only the look-ups this command needs, issued together: one write with auto-pipelining (on
+    // Redis Cluster, one per node: the keys are in different slots, so no pipeline or MULTI).
+    const values: unknown[] = await Promise.all([
+      this.redis.exists(k.subscriber(sender)),
+      this.redis.get(k.deviceOwner(sender)),
+      ...(code ? [this.redis.get(k.codeOwner(code))] : []),
+      ...(merchant ? [this.redis.hget(k.merchant(merchant), 'name')] : []),
+    ]);
     return {
       isSubscriber: values[0] === 1,
       deviceOf: (values[1] as string | null) ?? null,
@@ -172,12 +173,8 @@ export class PaymentStore {
     // subscriber is refused (ids have 80 bits, so this is a loud failure, never a merge). Harmless
     // if the script then refuses (a conflict retried decides the same ids again).
     if (decision.payments.length) {
-      const claims = this.redis.pipeline();
-      for (const pay of decision.payments) claims.set(k.paymentOwner(pay.id), main, 'NX', 'GET');
-      for (const [err, previous] of (await claims.exec()) ?? []) {
-        if (err) throw err;
-        if (previous !== null && previous !== main) throw new PaymentStoreError('PAYMENT_ID_TAKEN');
-      }
+      const previous = await Promise.all(decision.payments.map((pay) => this.redis.set(k.paymentOwner(pay.id), main, 'NX', 'GET')));
+      if (previous.some((owner) => owner !== null && owner !== main)) throw new PaymentStoreError('PAYMENT_ID_TAKEN');
     }
     const res = (await this.scripts.run(
       'applyPaymentDecision',

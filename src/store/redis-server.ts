@@ -16,6 +16,8 @@ export interface RedisServerOptions {
   /** For tests of the start-up checks only: run without AOF / with another eviction policy. */
   appendonly?: boolean;
   maxmemoryPolicy?: string;
+  /** More redis-server arguments (a Redis Cluster node: --cluster-enabled yes, …). */
+  extraArgs?: string[];
 }
 
 /**
@@ -41,6 +43,7 @@ export class RedisServer {
       '--maxmemory-policy', this.opts.maxmemoryPolicy ?? 'noeviction',
       '--save', '',
       '--protected-mode', 'yes',
+      ...(this.opts.extraArgs ?? []),
     ];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: this.opts.detached ?? false });
     this.child = child;

@@ -52,15 +52,17 @@ export class ReplyStore {
     private readonly scripts: ScriptClient,
   ) {}
 
-  /** One transaction for all replies of a step. HSETNX: a re-enqueued reply never goes back to queued. */
+  /**
+   * HSETNX: a re-enqueued reply never goes back to queued. One transaction per reply (each is one
+   * key, so one slot), all issued together.
+   */
   async markQueued(replies: Array<{ id: string; to: string; kind: string }>, now: number): Promise<void> {
-    if (!replies.length) return;
-    const tx = this.redis.multi();
-    for (const r of replies) {
-      const key = this.keys.reply(r.id);
-      tx.hsetnx(key, 'state', 'queued').hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, REPLY_TTL_SECONDS);
-    }
-    await tx.exec();
+    await Promise.all(
+      replies.map((r) => {
+        const key = this.keys.reply(r.id);
+        return this.redis.multi().hsetnx(key, 'state', 'queued').hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, REPLY_TTL_SECONDS).exec();
+      }),
+    );
   }
 
   /**
@@ -68,13 +70,12 @@ export class ReplyStore {
    * one round trip that also fetches receipts which arrived first; those are applied at once.
    */
   async recordPart(id: string, smscId: SmscId, part: number, totalParts: number, now: number): Promise<void> {
-    const p = this.redis.pipeline();
-    p.recordReplyPart(this.keys.reply(id), smscId.raw, part, totalParts, now, REPLY_TTL_SECONDS);
-    p.set(this.keys.smscMessage(smscId.key), id, 'EX', REPLY_TTL_SECONDS);
-    p.get(this.keys.orphanReceipt(smscId.key));
-    const res = (await p.exec()) ?? [];
-    for (const [err] of res) if (err) throw err;
-    const orphan = res[res.length - 1]?.[1] as string | null;
+    // Three slots: issued together (one write with auto-pipelining), not as one pipeline.
+    const [, , orphan] = await Promise.all([
+      this.scripts.run('recordReplyPart', [this.keys.reply(id)], [smscId.raw, part, totalParts, now, REPLY_TTL_SECONDS]),
+      this.redis.set(this.keys.smscMessage(smscId.key), id, 'EX', REPLY_TTL_SECONDS),
+      this.redis.get(this.keys.orphanReceipt(smscId.key)),
+    ]);
     if (!orphan) return;
     await this.applyTo(id, JSON.parse(orphan) as Receipt, now);
     await this.redis.del(this.keys.orphanReceipt(smscId.key));
@@ -134,11 +135,5 @@ export class ReplyStore {
       createdAt: Number(h.createdAt ?? 0),
       updatedAt: Number(h.updatedAt ?? 0),
     };
-  }
-}
-
-declare module 'ioredis' {
-  interface ChainableCommander {
-    recordReplyPart(key: string, smscId: string, part: number, total: number, now: number, ttl: number): this;
   }
 }

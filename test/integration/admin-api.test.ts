@@ -550,7 +550,7 @@ describe('admin API (in-process, real redis)', function () {
 
   describe('operations', () => {
     it('503 (not 500) while Redis is unreachable', async () => {
-      const deadRedis = createFailFastConnection(`redis://127.0.0.1:${await freePort()}`, 'dead');
+      const deadRedis = createFailFastConnection({ url: `redis://127.0.0.1:${await freePort()}` }, 'dead');
       deadRedis.on('error', () => undefined);
       const dead = await listen(config, deadRedis, keys, registerScripts(deadRedis), log);
       try {

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
@@ -8,6 +9,7 @@ import { freePort } from '../../src/store/redis-server';
 import { QUEUE } from '../../src/queues';
 import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from './processes';
 import { settledCheck } from './ledger';
+import { LocalRedisCluster } from './redis-cluster';
 
 // A whole simpair installation of separate processes (redis-server, simulator, gateway, workers,
 // API), a steady open-loop stream of payment pairs through the simulator, and an accountant that
@@ -50,8 +52,20 @@ const ENV_FAST: Record<string, string> = {
 const OPENING_MINOR = 1000_00;
 const PREFIX = 'sp';
 
+export interface RigOptions {
+  /** Run on a local Redis Cluster instead of one redis-server. */
+  cluster?: { masters: number; replicasPerMaster: number };
+  /** Gateway processes ('gateway', 'gateway-2', …), each with its own bind; default 1. */
+  gateways?: number;
+  /** Worker processes ('worker-1', 'worker-2', …); default 2. */
+  workers?: number;
+}
+
 export class FaultRig {
+  /** The single redis-server (not set on a cluster rig). */
   redis!: Awaited<ReturnType<typeof startRedis>>;
+  /** The local Redis Cluster (cluster rigs only). */
+  cluster: LocalRedisCluster | null = null;
   sim!: Sim;
   client!: Redis;
   readonly processes = new Map<string, SimpairProcess>();
@@ -59,17 +73,29 @@ export class FaultRig {
   private generation = 0;
   private env: Record<string, string> = {};
 
-  async start(extraEnv: Record<string, string> = {}): Promise<void> {
-    this.redis = await startRedis();
-    this.client = this.redis.client();
+  async start(extraEnv: Record<string, string> = {}, opts: RigOptions = {}): Promise<void> {
+    let redisEnv: Record<string, string>;
+    if (opts.cluster) {
+      this.cluster = await LocalRedisCluster.start(opts.cluster);
+      this.client = this.cluster.client();
+      redisEnv = { REDIS_CLUSTER_NODES: this.cluster.nodesEnv };
+    } else {
+      this.redis = await startRedis();
+      this.client = this.redis.client();
+      redisEnv = { REDIS_URL: this.redis.url };
+    }
     this.smppPort = await freePort();
     this.sim = await this.startSim();
-    this.env = { ...ENV_FAST, REDIS_URL: this.redis.url, SMPP_URL: `smpp://127.0.0.1:${this.smppPort}`, SERVICE_NUMBER: '20555', ...extraEnv };
+    this.env = { ...ENV_FAST, ...redisEnv, SMPP_URL: `smpp://127.0.0.1:${this.smppPort}`, SERVICE_NUMBER: '20555', ...extraEnv };
     await this.startRole('api', 'api');
-    await this.startRole('worker-1', 'worker');
-    await this.startRole('worker-2', 'worker');
-    await this.startRole('gateway', 'gateway');
-    await waitFor('the gateway bound', async () => (await http('GET', `${this.baseUrl}/readyz`)).status === 200, 20_000);
+    const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) => `worker-${i + 1}`);
+    const gateways = Array.from({ length: opts.gateways ?? 1 }, (_, i) => (i === 0 ? 'gateway' : `gateway-${i + 1}`));
+    await Promise.all(workers.map((w) => this.startRole(w, 'worker')));
+    await Promise.all(gateways.map((g) => this.startRole(g, 'gateway')));
+    await waitFor('every gateway bound', async () => {
+      const r = await http<{ connections?: Array<{ gateway: string; canTransmit: boolean }> }>('GET', `${this.baseUrl}/readyz`);
+      return r.status === 200 && new Set((r.body.connections ?? []).filter((c) => c.canTransmit).map((c) => c.gateway)).size >= gateways.length;
+    }, 20_000);
     const store = new EnrolmentStore(this.client, createKeys(PREFIX), registerScripts(this.client));
     await store.createMerchant({ code: 'SHOP42', name: 'Corner Shop' }, Date.now());
   }
@@ -105,6 +131,7 @@ export class FaultRig {
     await this.sim?.stop();
     this.client?.disconnect();
     await this.redis?.stop();
+    await this.cluster?.stop();
   }
 
   /** Subscribers and devices for one scenario: numbers unique per generation. */
@@ -238,6 +265,16 @@ export class FaultRig {
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   }
+}
+
+/** The accounting every fault scenario must show: nothing lost, nothing paid twice, all completed. */
+export function assertNothingLost(f: Figures): void {
+  assert.equal(f.lostAcknowledged, 0, 'acknowledged but lost');
+  assert.equal(f.doubleDebits, 0, 'double debits');
+  assert.equal(f.ledgerImbalance, 0, 'ledger imbalance');
+  assert.equal(f.completed, f.expectedCompletions, 'every pair completed once');
+  assert.equal(f.givenUpBySmsc, 0, 'the SMSC gave up on no MO');
+  assert.equal(f.acknowledged, f.offered, 'every MO acknowledged in the end');
 }
 
 export function figuresTable(rows: Figures[]): string {
