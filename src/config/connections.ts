@@ -16,6 +16,8 @@ export interface SmppConnectionConfig {
   bindMode: 'transceiver' | 'receiver+transmitter';
   window: number;
   segmentsPerSecond: number;
+  /** Whose limit segmentsPerSecond is: this connection's alone, or the account's, shared by all gateways. */
+  throughputScope: 'per-bind' | 'per-account';
   addrTon: number;
   addrNpi: number;
   addressRange: string;
@@ -76,6 +78,7 @@ export function resolveConnections(config: Config): SmppConnectionConfig[] {
       bindMode: e.bindMode ?? s.bindMode,
       window: e.window ?? s.window,
       segmentsPerSecond: e.segmentsPerSecond ?? s.segmentsPerSecond,
+      throughputScope: e.throughputScope ?? s.throughputScope,
       addrTon: e.addrTon ?? s.addrTon,
       addrNpi: e.addrNpi ?? s.addrNpi,
       addressRange: e.addressRange ?? s.addressRange,

@@ -67,7 +67,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           return `${adminTokenLabel(raw.adminTokens, i.path[1], envNameOf)}: ${rest ? `${rest}: ` : ''}${i.message}`;
         }
         const p = i.path.join('.');
-        const envName = envNameOf.get(p);
+        // An item of a list variable (REDIS_CLUSTER_NODES) is named by the variable and its position.
+        const listPath = i.path.filter((seg) => typeof seg !== 'number').join('.');
+        const envName = envNameOf.get(p) ?? (typeof i.path[i.path.length - 1] === 'number' ? envNameOf.get(listPath) : undefined);
         return `${envName ? `${envName} (${p})` : p}: ${i.message}`;
       }),
     );

@@ -86,6 +86,8 @@ const adminTokenEntry = z
       .transform((e): AdminTokenDigest => ({ name: e.name, role: e.role, tokenSha256: e.token !== undefined ? tokenSha256(e.token) : e.tokenSha256!.toLowerCase() })),
   );
 
+const throughputScope = z.enum(['per-bind', 'per-account'], { error: 'must be per-bind or per-account' });
+
 /**
  * What one SMSC connection may say for itself; anything left out comes from the `smpp` defaults.
  * A carrier hands out two to four binds and an operator may connect to several carriers, so every
@@ -101,6 +103,7 @@ export const connectionSchema = z
     bindMode: z.enum(['transceiver', 'receiver+transmitter']),
     window: z.number().int().min(1).max(1000),
     segmentsPerSecond: z.number().positive(),
+    throughputScope: throughputScope,
     addrTon: z.number().int().min(0).max(6),
     addrNpi: z.number().int().min(0).max(18),
     addressRange: z.string().max(40),
@@ -177,6 +180,8 @@ export const configSchema = z.object({
     connectTimeoutMs: positiveInt,
     window: z.number().int().min(1).max(1000),
     segmentsPerSecond: z.number().positive(),
+    /** per-bind: each gateway's connection has the whole limit; per-account: all gateways share it (Redis). */
+    throughputScope,
     reconnectBaseMs: positiveInt,
     reconnectMaxMs: positiveInt,
     imsiTlvTag: z.number().int().min(0x1400).max(0x3fff).nullable(),
@@ -338,6 +343,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'SMPP_RESPONSE_TIMEOUT_MS', path: 'smpp.responseTimeoutMs', parse: asInt },
   { env: 'SMPP_RECONNECT_BASE_MS', path: 'smpp.reconnectBaseMs', parse: asInt },
   { env: 'SMPP_SEGMENTS_PER_SECOND', path: 'smpp.segmentsPerSecond', parse: asInt },
+  { env: 'SMPP_THROUGHPUT_SCOPE', path: 'smpp.throughputScope', parse: asString },
   { env: 'SMPP_BIND_MODE', path: 'smpp.bindMode', parse: asString },
   { env: 'SMPP_TLS_CA', path: 'smpp.tlsCaFile', parse: asString },
   { env: 'SMPP_STABLE_AFTER_MS', path: 'smpp.stableAfterMs', parse: asInt },

@@ -4,6 +4,7 @@ import { describeConnection } from '../config';
 import { EsmeSession, type BindCommand, type DeliverAnswer, type LinkInfo, type SessionStatus } from '../smpp/esme-session';
 import type { smpp } from '../smpp/library';
 import { SegmentThrottle } from '../smpp/throttle';
+import type { Throttle } from '../store/shared-throttle';
 
 export interface ConnectionStatus {
   name: string;
@@ -14,6 +15,7 @@ export interface ConnectionStatus {
   /** A transmitter or transceiver is bound: it can carry replies. */
   canTransmit: boolean;
   throughput: number;
+  throughputScope: SmppConnectionConfig['throughputScope'];
   sessions: SessionStatus[];
 }
 
@@ -25,7 +27,7 @@ export type DeliverHandler = (pdu: smpp.PDU, link: LinkInfo, connection: SmppCon
  */
 export class SmscConnection {
   readonly sessions: EsmeSession[] = [];
-  readonly throttle: SegmentThrottle;
+  readonly throttle: Throttle;
 
   constructor(
     readonly config: SmppConnectionConfig,
@@ -34,8 +36,11 @@ export class SmscConnection {
     onDeliver: DeliverHandler,
     onRefused: (reason: string) => void,
     log: Logger,
+    /** The account's bucket shared with other gateways (throughputScope per-account), given this connection's own. */
+    sharedThrottle?: (own: SegmentThrottle) => Throttle,
   ) {
-    this.throttle = new SegmentThrottle({ segmentsPerSecond: config.segmentsPerSecond });
+    const own = new SegmentThrottle({ segmentsPerSecond: config.segmentsPerSecond });
+    this.throttle = sharedThrottle ? sharedThrottle(own) : own;
     const binds: Array<[string, BindCommand]> =
       config.bindMode === 'transceiver' ? [['trx', 'bind_transceiver']] : [['rx', 'bind_receiver'], ['tx', 'bind_transmitter']];
     for (const [suffix, bind] of binds) {
@@ -96,6 +101,7 @@ export class SmscConnection {
       up: this.sessions.some((s) => s.bound),
       canTransmit: this.transmitter() !== null,
       throughput: this.config.segmentsPerSecond,
+      throughputScope: this.config.throughputScope,
       sessions,
     };
   }

@@ -4,6 +4,8 @@ import { resolveConnections, type Config } from '../config';
 import { QUEUE, type MoMessage, type MtJob } from '../queues';
 import { createKeys, type Keys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
+import { SharedThrottle } from '../store/shared-throttle';
+import type { SegmentThrottle } from '../smpp/throttle';
 import { ReplyStore } from '../store/replies';
 import { MoIdentityStore } from '../store/mo-identity';
 import { ReassemblyStore } from '../store/reassembly';
@@ -77,6 +79,7 @@ export class Gateway {
     const { config, log } = this.deps;
     const keys = this.keys;
     const scripts = registerScripts(this.deps.intakeStoreRedis);
+    const mtScripts = registerScripts(this.deps.mtStoreRedis);
     const reassembly = new ReassemblyStore(this.deps.intakeStoreRedis, keys, config.redis.keyPrefix, scripts, config.smpp.reassemblyTtlMs);
     const intake = createIntake({
       gateway: this.deps.name,
@@ -95,7 +98,12 @@ export class Gateway {
       log,
     });
     for (const c of resolveConnections(config)) {
-      const conn = new SmscConnection(c, this.deps.name, config.smpp, intake, (reason) => metrics.pduRefused.inc({ reason }), log);
+      // The account is its credentials at its SMSC: every gateway bound with them shares the limit.
+      const shared =
+        c.throughputScope === 'per-account'
+          ? (own: SegmentThrottle) => new SharedThrottle(mtScripts, keys.throughputBucket(`${c.systemId}@${c.host}:${c.port}`), own, c.segmentsPerSecond, log)
+          : undefined;
+      const conn = new SmscConnection(c, this.deps.name, config.smpp, intake, (reason) => metrics.pduRefused.inc({ reason }), log, shared);
       for (const s of conn.sessions) {
         s.on('state', (state) => {
           if (state === 'refused') metrics.bindRefused.inc({ connection: c.name, status: s.status().refused?.status ?? 'unknown' });
@@ -105,7 +113,7 @@ export class Gateway {
       this.connections.push(conn);
     }
 
-    const replies = new ReplyStore(this.deps.mtStoreRedis, keys, registerScripts(this.deps.mtStoreRedis));
+    const replies = new ReplyStore(this.deps.mtStoreRedis, keys, mtScripts);
     this.mtWorker = new Worker<MtJob>(
       QUEUE.mt,
       createSender({

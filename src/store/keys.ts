@@ -102,6 +102,8 @@ export interface Keys {
   ussdDeadlines(): string;
   /** Stream: the admin audit log, one entry per operator change, never trimmed or edited (store/audit.ts). */
   auditLog(): string;
+  /** Hash with TTL: the token bucket of one SMSC account shared by all gateways (throughputScope per-account). */
+  throughputBucket(account: string): string;
   /** String counter with TTL (one minute from the first failure): failed admin authentications from one client address. */
   authFailures(address: string): string;
 }
@@ -148,6 +150,7 @@ export function createKeys(prefix: string): Keys {
     ussdStep: (m, id) => `${p}:ussd:{${m}}:step:${id}`,
     ussdDeadlines: () => `${p}:ussd:deadlines`,
     auditLog: () => `${p}:audit`,
+    throughputBucket: (account) => `${p}:throughput:{${account}}`,
     authFailures: (address) => `${p}:authfail:${address}`,
   };
 }

@@ -31,6 +31,7 @@ export const SCRIPTS = {
   applyPaymentDecision: { numberOfKeys: 8 },
   ussdCommitStep: { numberOfKeys: 4 },
   appendAudit: { numberOfKeys: 1 },
+  takeTokens: { numberOfKeys: 1 },
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

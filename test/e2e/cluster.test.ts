@@ -6,17 +6,18 @@ import { http, waitFor } from '../support/processes';
 // (each its own bind to the SMSC), four workers and an API, all separate processes. A stream of
 // payment pairs completes with full accounting, also when one gateway is killed -9 mid-stream and
 // not restarted: the SMSC redelivers what it had not acknowledged over the other gateway's bind,
-// and the dead gateway's reply jobs are taken over by the live one.
+// and the dead gateway's reply jobs are taken over by the live one; and when a master is killed -9
+// and its replica takes over.
 
 const STREAM: StreamOptions = { pairs: 60, unmatched: 10, ratePerSecond: 40 };
 
-describe('Redis Cluster: two gateways, four workers, three masters (end to end, separate processes)', function () {
+describe('Redis Cluster: two gateways, four workers, three masters with a replica each (end to end, separate processes)', function () {
   this.timeout(600_000);
   const rig = new FaultRig();
   const results: Figures[] = [];
 
   before(async () => {
-    await rig.start({}, { cluster: { masters: 3, replicasPerMaster: 0 }, gateways: 2, workers: 4 });
+    await rig.start({}, { cluster: { masters: 3, replicasPerMaster: 1 }, gateways: 2, workers: 4 });
   });
 
   after(async () => {
@@ -45,6 +46,12 @@ describe('Redis Cluster: two gateways, four workers, three masters (end to end, 
         const r = await http<{ connections?: Array<{ gateway: string; canTransmit: boolean }> }>('GET', `${rig.baseUrl}/readyz`);
         return r.status === 200 && new Set((r.body.connections ?? []).filter((c) => c.canTransmit).map((c) => c.gateway)).size === 1;
       }, 20_000);
+    });
+  });
+
+  it('kill -9 of a master mid-stream: its replica takes over, every role follows, nothing lost or paid twice', async () => {
+    await check('cluster, master kill -9 (failover)', async () => {
+      await rig.cluster!.killMasterAndAwaitFailover();
     });
   });
 });

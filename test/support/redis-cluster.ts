@@ -32,6 +32,20 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
+/** Runs `fn` on a short-lived plain connection to one node (a node may be dead: then it throws). */
+async function onNode<T>(port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
+  const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    return await fn(r);
+  } finally {
+    r.disconnect();
+  }
+}
+
+const clusterOk = (info: string) => /cluster_state:ok/.test(info) && /cluster_slots_ok:16384/.test(info);
+
 export interface ClusterNode {
   port: number;
   server: RedisServer;
@@ -46,12 +60,12 @@ export interface ClusterNode {
 export class LocalRedisCluster {
   readonly nodes: ClusterNode[] = [];
 
-  private constructor() {}
+  private constructor(readonly masters: number) {}
 
   static async start(opts: { masters?: number; replicasPerMaster?: number; nodeTimeoutMs?: number } = {}): Promise<LocalRedisCluster> {
     const masters = opts.masters ?? 3;
     const replicas = opts.replicasPerMaster ?? 0;
-    const c = new LocalRedisCluster();
+    const c = new LocalRedisCluster(masters);
     const taken = new Set<number>();
     const root = mkdtempSync(path.join(os.tmpdir(), 'simpair-cluster-'));
     for (let i = 0; i < masters * (1 + replicas); i++) {
@@ -67,16 +81,7 @@ export class LocalRedisCluster {
     const hosts = c.nodes.map((n) => `127.0.0.1:${n.port}`);
     await run('redis-cli', ['--cluster', 'create', ...hosts, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30_000 });
     await waitFor('every cluster node to report cluster_state:ok with all slots', async () => {
-      for (const n of c.nodes) {
-        const r = new Redis(n.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
-        try {
-          await r.connect();
-          const info = String(await r.cluster('INFO'));
-          if (!/cluster_state:ok/.test(info) || !/cluster_slots_ok:16384/.test(info)) return false;
-        } finally {
-          r.disconnect();
-        }
-      }
+      for (const n of c.nodes) if (!clusterOk(await onNode(n.port, async (r) => String(await r.cluster('INFO'))))) return false;
       return true;
     }, 30_000, 200);
     return c;
@@ -97,32 +102,38 @@ export class LocalRedisCluster {
   /** The ports of the nodes that are masters now, as the cluster sees it. */
   async masterPorts(): Promise<number[]> {
     for (const n of this.nodes) {
-      const r = new Redis(n.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
-      try {
-        await r.connect();
-        const lines = String(await r.cluster('NODES')).trim().split('\n');
-        return lines.filter((l) => / master /.test(` ${l.split(' ')[2].replace(/,/g, ' ')} `) && !/fail/.test(l.split(' ')[2])).map((l) => Number(l.split(' ')[1].split(':')[1].split('@')[0]));
-      } catch {
-        continue;
-      } finally {
-        r.disconnect();
-      }
+      // CLUSTER NODES lines: <id> <ip:port@bus> <flags> … ; flags such as "myself,master" or "master,fail".
+      const lines = await onNode(n.port, async (r) => String(await r.cluster('NODES')).trim().split('\n')).catch(() => null);
+      if (!lines) continue;
+      return lines
+        .map((l) => l.split(' '))
+        .filter((f) => f[2].split(',').includes('master') && !f[2].includes('fail'))
+        .map((f) => Number(f[1].split('@')[0].split(':').pop()));
     }
     return [];
+  }
+
+  /**
+   * kill -9 of one master (a crash), then waits until its replica has taken over its slots and
+   * every surviving node reports cluster_state:ok. Returns the killed node's port.
+   */
+  async killMasterAndAwaitFailover(timeoutMs = 30_000): Promise<number> {
+    const [port] = await this.masterPorts();
+    const node = this.nodes.find((n) => n.port === port)!;
+    await node.server.kill();
+    const alive = this.nodes.filter((n) => n.port !== port);
+    await waitFor(`a replica to take over the slots of master ${port}`, async () => {
+      for (const n of alive) if (!clusterOk(await onNode(n.port, async (r) => String(await r.cluster('INFO'))).catch(() => ''))) return false;
+      const masters = await this.masterPorts();
+      return masters.length === this.masters && !masters.includes(port);
+    }, timeoutMs, 200);
+    return port;
   }
 
   /** DBSIZE of each master now (port → keys). */
   async keysPerMaster(): Promise<Map<number, number>> {
     const out = new Map<number, number>();
-    for (const port of await this.masterPorts()) {
-      const r = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
-      try {
-        await r.connect();
-        out.set(port, await r.dbsize());
-      } finally {
-        r.disconnect();
-      }
-    }
+    for (const port of await this.masterPorts()) out.set(port, await onNode(port, (r) => r.dbsize()));
     return out;
   }
 

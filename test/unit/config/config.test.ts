@@ -42,6 +42,19 @@ describe('configuration', () => {
     );
   });
 
+  it('selects Redis Cluster by its seed nodes, and refuses them next to REDIS_URL or malformed', () => {
+    const c = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7000,redis-3.internal:7001' });
+    assert.deepEqual(c.redis.clusterNodes, ['10.0.0.1:7000', '10.0.0.2:7000', 'redis-3.internal:7001']);
+    assert.throws(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_URL: 'redis://10.0.0.5:6380' }), /REDIS_CLUSTER_NODES \(redis.clusterNodes\): set either it or REDIS_URL/);
+    assert.throws(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1' }), /REDIS_CLUSTER_NODES \(redis.clusterNodes.0\): must be host:port/);
+  });
+
+  it('shares the carrier limit per account only when asked', () => {
+    assert.equal(loadConfig({}).smpp.throughputScope, 'per-bind');
+    assert.equal(loadConfig({ SMPP_THROUGHPUT_SCOPE: 'per-account' }).smpp.throughputScope, 'per-account');
+    assert.throws(() => loadConfig({ SMPP_THROUGHPUT_SCOPE: 'global' }), /SMPP_THROUGHPUT_SCOPE \(smpp.throughputScope\): must be per-bind or per-account/);
+  });
+
   it('refuses a config file that is not JSON, naming the file', () => {
     assert.throws(() => loadConfig({ SIMPAIR_CONFIG: __filename }), (err: unknown) => err instanceof ConfigError && err.message.includes('config.test.ts'));
   });
