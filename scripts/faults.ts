@@ -1,12 +1,15 @@
-// `npm run faults [-- --pairs N --rate R]`: the fault scenarios of test/e2e/faults.test.ts with a
-// longer stream, printing the accounting table (and writing it to test-artifacts/faults.json).
+// `npm run faults [-- --pairs N --rate R] [--cluster-only]`: the fault scenarios of
+// test/e2e/faults.test.ts and test/e2e/cluster.test.ts with a longer stream, printing the
+// accounting table (and writing it to test-artifacts/faults.json).
 // The same rig and the same checks; nothing here is asserted in CI.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FaultRig, figuresTable, type Figures } from '../test/support/fault-rig';
 import { http, waitFor } from '../test/support/processes';
 
-const { values } = parseArgs({ options: { pairs: { type: 'string', default: '500' }, rate: { type: 'string', default: '100' }, unmatched: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { pairs: { type: 'string', default: '500' }, rate: { type: 'string', default: '100' }, unmatched: { type: 'string', default: '50' }, 'cluster-only': { type: 'boolean', default: false } },
+});
 const stream = { pairs: Number(values.pairs), unmatched: Number(values.unmatched), ratePerSecond: Number(values.rate) };
 
 async function main(): Promise<void> {
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   ];
   const rows: Figures[] = [];
   try {
-    for (const [name, fault] of scenarios) {
+    for (const [name, fault] of values['cluster-only'] ? [] : scenarios) {
       if (name === 'duplicate deliver_sm') await rig.withSmscMessageIds();
       const f = await rig.scenario(name, stream, fault);
       rows.push(f);
@@ -78,6 +81,29 @@ async function main(): Promise<void> {
     }
   } finally {
     await rig.stop();
+  }
+  // The same stream on a local Redis Cluster (3 masters, a replica each), 2 gateways and 4 workers.
+  const crig = new FaultRig();
+  await crig.start({}, { cluster: { masters: 3, replicasPerMaster: 1 }, gateways: 2, workers: 4 });
+  try {
+    const clusterScenarios: Array<[string, () => Promise<void>]> = [
+      ['cluster: steady', async () => undefined],
+      ['cluster: gateway kill -9 (not restarted)', async () => crig.processes.get('gateway-2')!.kill()],
+      ['cluster: worker kill -9', async () => {
+        await crig.processes.get('worker-1')!.kill();
+        await crig.startRole('worker-1', 'worker');
+      }],
+      ['cluster: master kill -9, replica takes over', async () => {
+        await crig.cluster!.killMasterAndAwaitFailover();
+      }],
+    ];
+    for (const [name, fault] of clusterScenarios) {
+      const f = await crig.scenario(name, stream, fault);
+      rows.push(f);
+      console.log(`${name}: ${JSON.stringify(f)}`);
+    }
+  } finally {
+    await crig.stop();
   }
   console.log(`\nstream per scenario: ${stream.pairs} pairs + ${stream.unmatched} unmatched requests at ${stream.ratePerSecond} MO/s\n`);
   console.log(figuresTable(rows));

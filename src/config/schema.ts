@@ -221,6 +221,8 @@ export const configSchema = z.object({
      * with evidence (see README "message identity"), otherwise it is a new message.
      */
     dedupeWindowSeconds: positiveInt,
+    /** The most MOs one group commit at intake writes as one job (1: a job per MO, as before). */
+    groupCommitMax: positiveInt,
     /** How long the SMSC waits for our deliver_sm_resp before it redelivers (an answer later is "late"). */
     smscResponseTimeoutMs: positiveInt,
     /** How long an SMSC message id (smpp.messageIdTlvTag) is remembered. */
@@ -354,6 +356,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'SMPP_LATE_RESPONSE_GRACE_MS', path: 'smpp.lateResponseGraceMs', parse: asInt },
   { env: 'MO_SMSC_RESPONSE_TIMEOUT_MS', path: 'mo.smscResponseTimeoutMs', parse: asInt },
   { env: 'MO_DEDUPE_WINDOW_SECONDS', path: 'mo.dedupeWindowSeconds', parse: asInt },
+  { env: 'MO_GROUP_COMMIT_MAX', path: 'mo.groupCommitMax', parse: asInt },
   { env: 'REPLIES_PER_MSISDN_PER_MINUTE', path: 'mo.repliesPerMsisdnPerMinute', parse: asInt },
   { env: 'EMBEDDED_DATA_DIR', path: 'embedded.dataDir', parse: asString },
   { env: 'EMBEDDED_REDIS_PORT', path: 'embedded.redisPort', parse: asInt },

@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { resolveConnections, type Config } from '../config';
-import { QUEUE, type MoMessage, type MtJob } from '../queues';
+import { QUEUE, type MoBatch, type MoMessage, type MtJob } from '../queues';
 import { createKeys, type Keys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { SharedThrottle } from '../store/shared-throttle';
@@ -13,6 +13,7 @@ import type { Redis } from '../store/redis';
 import { metrics } from '../metrics';
 import { chooseConnection, SmscConnection, type ConnectionStatus } from './connection';
 import { createIntake } from './intake';
+import { MoGroupCommit } from './mo-group-commit';
 import { createReceiptIntake } from './receipt-intake';
 import { createSender } from './sender';
 import { GatewayStatusBoard } from './status-board';
@@ -36,6 +37,9 @@ export interface GatewayDeps {
   log: Logger;
 }
 
+/** A durable write at intake that takes longer is answered ESME_RX_T_APPN (the SMSC redelivers). */
+const ENQUEUE_TIMEOUT_MS = 3000;
+
 /**
  * The gateway role: one or more SMSC connections (each one transceiver, or a receiver and a
  * transmitter), deliver_sm → durable enqueue → deliver_sm_resp, queued replies → submit_sm over a
@@ -43,7 +47,7 @@ export interface GatewayDeps {
  */
 export class Gateway {
   readonly connections: SmscConnection[] = [];
-  private readonly moQueue: Queue<MoMessage>;
+  private readonly moQueue: Queue<MoMessage | MoBatch>;
   private mtWorker: Worker<MtJob> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private readonly keys: Keys;
@@ -53,7 +57,7 @@ export class Gateway {
 
   constructor(private readonly deps: GatewayDeps) {
     const { config } = deps;
-    this.moQueue = new Queue<MoMessage>(QUEUE.mo, {
+    this.moQueue = new Queue<MoMessage | MoBatch>(QUEUE.mo, {
       connection: deps.intakeRedis,
       prefix: config.redis.queuePrefix,
       defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
@@ -83,7 +87,7 @@ export class Gateway {
     const reassembly = new ReassemblyStore(this.deps.intakeStoreRedis, keys, config.redis.keyPrefix, scripts, config.smpp.reassemblyTtlMs);
     const intake = createIntake({
       gateway: this.deps.name,
-      moQueue: this.moQueue,
+      moWriter: new MoGroupCommit(this.moQueue, config.mo.groupCommitMax, ENQUEUE_TIMEOUT_MS),
       receipts: createReceiptIntake({ replies: new ReplyStore(this.deps.intakeStoreRedis, keys, scripts), log }),
       identities: new MoIdentityStore(scripts),
       reassembly,
@@ -92,7 +96,7 @@ export class Gateway {
       smscResponseTimeoutMs: config.mo.smscResponseTimeoutMs,
       messageIdRetentionMs: config.mo.messageIdRetentionSeconds * 1000,
       maxMessageOctets: config.smpp.maxMessageOctets,
-      enqueueTimeoutMs: 3000,
+      enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
       linkAlive: (id) => this.linkAlive(id),
       rememberVia: (source, connection) => this.rememberVia(source, connection),
       log,

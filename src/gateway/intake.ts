@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { SmppConnectionConfig } from '../config';
 import type { smpp } from '../smpp/library';
@@ -10,6 +9,8 @@ import { concatOf } from '../smpp/concat';
 import { esmMessageType } from '../smpp/esm-class';
 import { decodeImsi } from '../smpp/imsi';
 import type { MoMessage } from '../queues';
+import type { MoGroupCommit } from './mo-group-commit';
+import { withTimeout } from './with-timeout';
 import type { MoIdentityStore } from '../store/mo-identity';
 import type { ReassemblyStore } from '../store/reassembly';
 import type { Keys } from '../store/keys';
@@ -20,7 +21,8 @@ import type { ReceiptIntake } from './receipt-intake';
 
 export interface IntakeOptions {
   gateway: string;
-  moQueue: Queue<MoMessage>;
+  /** Durable MO writes, grouped (mo-group-commit.ts). */
+  moWriter: Pick<MoGroupCommit, 'add'>;
   receipts: ReceiptIntake;
   identities: MoIdentityStore;
   reassembly: ReassemblyStore;
@@ -169,7 +171,7 @@ export function createIntake(opts: IntakeOptions): Handler {
     // the MO id, and a job that already ran finds the worker's applied marker.
     let queued = false;
     try {
-      await withTimeout(opts.moQueue.add('mo', mo, { jobId: id }), opts.enqueueTimeoutMs);
+      await opts.moWriter.add(mo);
       queued = true;
     } catch (err) {
       metrics.moTempFail.inc();
@@ -246,20 +248,4 @@ function tlvText(pdu: smpp.PDU, tag: number | null): string | undefined {
 
 function sha1(s: string): string {
   return createHash('sha1').update(s).digest('hex');
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
 }

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MoMessage } from '../queues';
 import type { Outbox, Reply } from './outbox';
@@ -45,9 +45,8 @@ type Route =
  * to — pointers only: the decision re-checks everything inside the subscriber's own keys), then run
  * one payment step. Safe to run twice: the step is idempotent by MO id.
  */
-export function createMoProcessor(deps: MoProcessorDeps): (job: Job<MoMessage>) => Promise<string> {
-  return async (job) => {
-    const mo = job.data;
+export function createMoProcessor(deps: MoProcessorDeps): (mo: MoMessage) => Promise<string> {
+  return async (mo) => {
     const who = identityFromSmppAddress(mo.source, mo.sourceTon, mo.sourceNpi, deps.countryCode);
     if (!who.ok) {
       metrics.moProcessed.inc({ outcome: 'unidentified' });
@@ -185,4 +184,35 @@ async function checkRoute(deps: MoProcessorDeps, sender: string, paymentId: stri
     when: localTime(p.completedAt ?? p.createdAt, timeZone),
   });
   return { kind: 'reply', reply: { to: sender, text, kind: 'check' }, rateLimited: true, outcome: 'check' };
+}
+
+/**
+ * A group-committed MO job (MoBatch): its MOs one by one per sender, in the order they came, and
+ * different senders side by side. An MO that cannot ever be processed (UnrecoverableError) is
+ * counted and given up alone; any other failure fails the job after all its MOs were tried, and the
+ * retry runs them all again — those already applied find their applied markers and change nothing.
+ */
+export async function processMoBatch(mos: MoMessage[], processOne: (mo: MoMessage) => Promise<string>, log: Logger): Promise<string> {
+  const bySender = new Map<string, MoMessage[]>();
+  for (const mo of mos) bySender.set(mo.source, [...(bySender.get(mo.source) ?? []), mo]);
+  const failures: Error[] = [];
+  await Promise.all(
+    [...bySender.values()].map(async (own) => {
+      for (const mo of own) {
+        try {
+          await processOne(mo);
+        } catch (err) {
+          if (err instanceof UnrecoverableError) {
+            metrics.moProcessed.inc({ outcome: 'failed' });
+            log.warn({ mo: mo.id, err: err.message }, 'MO given up');
+          } else {
+            failures.push(err as Error);
+            break; // this sender's later MOs wait for the retry, so they keep their order
+          }
+        }
+      }
+    }),
+  );
+  if (failures.length) throw new Error(`${failures.length} of ${mos.length} MOs failed (first: ${failures[0].message}); the batch is retried`);
+  return `${mos.length} MOs`;
 }

@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { QUEUE, type MoMessage, type MtJob } from '../queues';
+import { QUEUE, type MoBatch, type MoMessage, type MtJob } from '../queues';
 import { PaymentStore } from '../store/payments';
 import { parseAmount } from '../domain/money';
 import { startExpirySweeper } from './expiry';
@@ -19,7 +19,7 @@ import { createMerchantProcessor, startMerchantRelay, type MerchantJob } from '.
 import { MerchantOutbox } from '../store/merchant-outbox';
 import { LedgerOutbox } from '../store/ledger-outbox';
 import { startLedgerRelay } from './ledger-relay';
-import { createMoProcessor } from './mo';
+import { createMoProcessor, processMoBatch } from './mo';
 import { createUssdProcessor } from './ussd';
 import { UssdScreens } from './ussd-outbox';
 import { startUssdSweeper } from './ussd-sweeper';
@@ -75,18 +75,20 @@ export class WorkerRole {
       ussd: { serviceCode: config.ussd.serviceCode, sessionTimeoutMs: config.ussd.sessionTimeoutSeconds * 1000, maxAmountMinor: MAX_AMOUNT_MINOR },
     });
     this.stopUssdSweeper = startUssdSweeper(ussdSessions, 1000, log);
-    const mo = new Worker<MoMessage>(
+    const processMo = createMoProcessor({
+      ...stepDeps,
+      countryCode: config.countryCode,
+      serviceNumber: config.serviceNumber,
+      maxAmountMinor: MAX_AMOUNT_MINOR,
+      ussd,
+      payments: new PaymentReader(storeRedis, keys),
+      presenters: new PresenterFailures(storeRedis, keys, config.payments.presenterMaxFailures, config.payments.presenterWindowSeconds * 1000),
+      simSwap,
+    });
+    // A job is one MO, or a group commit of several (job name `mos`, gateway/mo-group-commit.ts).
+    const mo = new Worker<MoMessage | MoBatch>(
       QUEUE.mo,
-      createMoProcessor({
-        ...stepDeps,
-        countryCode: config.countryCode,
-        serviceNumber: config.serviceNumber,
-        maxAmountMinor: MAX_AMOUNT_MINOR,
-        ussd,
-        payments: new PaymentReader(storeRedis, keys),
-        presenters: new PresenterFailures(storeRedis, keys, config.payments.presenterMaxFailures, config.payments.presenterWindowSeconds * 1000),
-        simSwap,
-      }),
+      (job) => (job.name === 'mos' ? processMoBatch((job.data as MoBatch).mos, processMo, log) : processMo(job.data as MoMessage)),
       { ...recovery, concurrency: config.worker.concurrency },
     );
     this.stopExpirySweeper = startExpirySweeper(stepDeps, expiries, log);

@@ -34,6 +34,11 @@ export interface MoMessage {
   link?: string;
 }
 
+/** One MO job of a group commit at intake (job name `mos`): MOs written together, processed one by one. */
+export interface MoBatch {
+  mos: MoMessage[];
+}
+
 /**
  * One MT job: the replies of one step (e.g. "Paid" to the main SIM and the confirmation to the
  * device), sent in order; a job per step rather than per reply halves the queue work per payment.
