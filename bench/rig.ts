@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { RedisServer, freePort } from '../src/store/redis-server';
 import { startSimulatorProcess, type SimulatorProcess } from '../smsc-sim/harness';
+import { LocalRedisCluster } from '../test/support/redis-cluster';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -128,6 +129,8 @@ export interface RigOptions {
 export class Rig {
   readonly workDir = mkdtempSync(path.join(os.tmpdir(), 'simpair-bench-'));
   redisServer: RedisServer | null = null;
+  /** A local Redis Cluster instead of redisServer (the scale-out phase). */
+  cluster: LocalRedisCluster | null = null;
   redisPid = 0;
   redisUrl = '';
   sim: SimulatorProcess | null = null;
@@ -150,8 +153,23 @@ export class Rig {
     this.redisPid = Number(/process_id:(\d+)/.exec(info)?.[1] ?? 0);
   }
 
-  /** A bench-side Redis connection (closed by stopAll). */
+  /** A local cluster of `masters` masters (no replicas: the bench measures throughput, not failover). */
+  async startCluster(masters: number): Promise<void> {
+    this.cluster = await LocalRedisCluster.start({ masters, replicasPerMaster: 0 });
+  }
+
+  /** The environment that points a role at this rig's Redis. */
+  get redisEnv(): Record<string, string> {
+    return this.cluster ? { REDIS_CLUSTER_NODES: this.cluster.nodesEnv } : { REDIS_URL: this.redisUrl };
+  }
+
+  /** A bench-side Redis connection (closed by stopAll); a Cluster client on a cluster rig. */
   client(): Redis {
+    if (this.cluster) {
+      const c = this.cluster.client();
+      this.clients.push(c);
+      return c;
+    }
     const c = new Redis(this.redisUrl, { maxRetriesPerRequest: null, connectionName: 'simpair-bench' });
     c.on('error', () => undefined);
     this.clients.push(c);
@@ -197,7 +215,7 @@ export class Rig {
   /** A simpair role as its own process (`node --import tsx src/main/<role>.ts`), ready when it says so. */
   async startRole(role: 'gateway' | 'worker', name: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Proc> {
     const p = this.spawnNode(name, path.join('src', 'main', `${role}.ts`), [], {
-      REDIS_URL: this.redisUrl,
+      ...this.redisEnv,
       SMPP_URL: this.smppUrl,
       LOG_LEVEL: this.opts.logLevel,
       GATEWAY_NAME: name,
@@ -221,6 +239,8 @@ export class Rig {
     this.sim = null;
     for (const c of this.clients) c.disconnect();
     this.clients.length = 0;
+    await this.cluster?.stop().catch(() => undefined);
+    this.cluster = null;
     if (this.redisServer) {
       const server = this.redisServer;
       this.redisServer = null;
@@ -250,6 +270,7 @@ export class Rig {
   killNow(): void {
     for (const p of this.procs) if (p.alive) p.child.kill('SIGKILL');
     this.sim?.kill();
+    this.cluster?.killNow();
     if (this.redisPid) {
       try {
         process.kill(this.redisPid, 'SIGKILL');

@@ -23,6 +23,7 @@ import { commandStats, jobTimes, perPair, scriptNames, slowlog, startRoundTrips,
 import { profilesIn, summariseProfile, type ProfileSummary } from './profile';
 import { printTable, renderMarkdown, targetsOf } from './report';
 import { growthPerUnit, profileKeyspace, type GrowthRow } from './keyspace';
+import { runScaleOut, type ScaleRow, type ScaleSettings } from './scale';
 
 export interface Settings {
   satReps: number;
@@ -44,6 +45,8 @@ export interface Settings {
   deviceDelayMs: number;
   /** Discarded warm-up (JIT, script cache, connections) before each series of measurements. */
   warmupMs: number;
+  /** The scale-out phase (bench/scale.ts). */
+  scale: ScaleSettings;
 }
 
 const FULL: Settings = {
@@ -64,6 +67,7 @@ const FULL: Settings = {
   memoryPending: 100_000,
   deviceDelayMs: 500,
   warmupMs: 2000,
+  scale: { workers: [1, 2, 4], subscribers: 5_000, rampFrom: 100, rampGrowth: 1.3, rampMaxSeconds: 12 },
 };
 
 const QUICK: Settings = {
@@ -84,6 +88,7 @@ const QUICK: Settings = {
   memoryPending: 1_000,
   deviceDelayMs: 500,
   warmupMs: 700,
+  scale: { workers: [1, 4], subscribers: 1_000, rampFrom: 100, rampGrowth: 1.5, rampMaxSeconds: 6 },
 };
 
 /** Environment of every simpair role in the run (everything else: config/default.json). */
@@ -145,6 +150,8 @@ export interface Results {
     perCompletedPair: GrowthRow[];
   } | null;
   memory: MemoryResult | null;
+  /** Scale-out: 1, 2, 4 workers on one Redis and on a 3-master cluster (absent in older results). */
+  scaleOut?: ScaleRow[] | null;
   ratios: { ingestOverCeiling: number; e2ePairsOverCeiling: number | null; e2eMosOverCeiling: number | null };
 }
 
@@ -182,6 +189,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+/** The installation of the scale-out configuration running now, if any (stopped on a signal too). */
+let scaleRig: Rig | null = null;
 const say = (s: string): void => {
   process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 };
@@ -204,15 +213,19 @@ async function main(): Promise<void> {
   const onSignal = (sig: string): void => {
     if (interrupted) {
       rig.killNow();
+      scaleRig?.killNow();
       process.exit(130);
     }
     interrupted = true;
     say(`${sig}: stopping every process of the run`);
-    void rig.stopAll().finally(() => process.exit(130));
+    void Promise.all([rig.stopAll(), scaleRig?.stopAll()]).finally(() => process.exit(130));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('exit', () => rig.killNow());
+  process.on('exit', () => {
+    rig.killNow();
+    scaleRig?.killNow();
+  });
 
   try {
     if (args.profile) await profileRun(rig, settings, args);
@@ -420,6 +433,13 @@ async function benchRun(rig: Rig, s: Settings, args: Args): Promise<void> {
   results.memory = memory;
   say(`   ${memory.bytesPerPending} B of Redis per pending payment; RSS gateway ${memory.rssMiB.gateway} MiB, worker ${memory.rssMiB.worker} MiB (fill ${memory.fillSeconds} s)`);
   await watch.close();
+
+  // 7. Scale-out, after every process of the main installation has stopped.
+  await rig.stopAll();
+  say(`7. scale-out: ${s.scale.workers.join(', ')} workers, one redis-server and a 3-master cluster, a fresh installation each`);
+  results.scaleOut = await runScaleOut({ logLevel: LOG_LEVEL, roleEnv: ROLE_ENV, simEnv: SIM_ENV, keepLogs: false }, s.scale, say, (r) => {
+    scaleRig = r;
+  });
 
   results.durationSeconds = round((Date.now() - started) / 1000);
   finish(results, args);

@@ -140,4 +140,9 @@ export class LocalRedisCluster {
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.server.stop()));
   }
+
+  /** Last resort from a process 'exit' handler: synchronous, no waiting. */
+  killNow(): void {
+    for (const n of this.nodes) n.server.killNow();
+  }
 }
