@@ -179,7 +179,7 @@ export async function runStep(ctx: E2eContext, o: StepOptions): Promise<StepResu
     tickMs: TICK_MS,
     onSecond: async (t) => {
       const d = await ctx.watch.depths();
-      backlog.push({ t, mo: d.mo.waiting });
+      backlog.push({ t, mo: d.mo.mosWaiting ?? d.mo.waiting });
       await ctx.watch.poll();
       await aof.sample();
       await o.onSecond?.(t);
@@ -296,7 +296,7 @@ export async function runRamp(ctx: E2eContext, o: { from: number; growth: number
     tickMs: TICK_MS,
     onSecond: async (t) => {
       const d = await ctx.watch.depths();
-      over = d.mo.waiting > Math.max(200, rateAt(t)) ? over + 1 : 0;
+      over = (d.mo.mosWaiting ?? d.mo.waiting) > Math.max(200, rateAt(t)) ? over + 1 : 0;
       return over >= o.stopAfter;
     },
   });

@@ -7,6 +7,7 @@ import { createKeys } from '../src/store/keys';
 import { registerScripts } from '../src/store/scripts';
 import { EnrolmentStore } from '../src/store/enrolment';
 import { QUEUE } from '../src/queues';
+import { mosInJob } from '../src/gateway/mo-group-commit';
 import { formatAmount } from '../src/domain/money';
 import { http, sleep } from './rig';
 
@@ -188,7 +189,8 @@ export async function offerPairs(simUrl: string, o: OpenLoopOptions): Promise<Of
   let nextSecond = 1;
   let stopRequests = false;
   let stoppedEarly = false;
-  const total = Math.round(o.cumulative(o.seconds));
+  // floor, as for wantRequested below: with round, a total ending in .5 or more is never reached.
+  const total = Math.floor(o.cumulative(o.seconds));
   for (let tick = 0; ; tick++) {
     const due = startedAt + tick * o.tickMs;
     const lag = Date.now() - due;
@@ -328,10 +330,15 @@ export class QueueWatch {
     );
   }
 
-  /** Waiting (wait + prioritized + paused), active and delayed per queue (a cheap pipeline of LLEN/ZCARD). */
-  async depths(): Promise<Record<string, { waiting: number; active: number; delayed: number }>> {
+  /**
+   * Waiting (wait + prioritized + paused), active and delayed per queue (a cheap pipeline of
+   * LLEN/ZCARD), in jobs; for the MO queue also `mosWaiting`, the MOs in the waiting jobs (a job of
+   * a group commit holds several; its id says how many).
+   */
+  async depths(): Promise<Record<string, { waiting: number; active: number; delayed: number; mosWaiting?: number }>> {
     const p = this.redis.pipeline();
     const names = Object.keys(this.queues);
+    p.lrange(`${QUEUE_PREFIX}:${QUEUE.mo}:wait`, 0, -1);
     for (const n of names) {
       p.llen(`${QUEUE_PREFIX}:${n}:wait`);
       p.llen(`${QUEUE_PREFIX}:${n}:active`);
@@ -339,12 +346,13 @@ export class QueueWatch {
       p.zcard(`${QUEUE_PREFIX}:${n}:prioritized`);
       p.llen(`${QUEUE_PREFIX}:${n}:paused`);
     }
-    const res = (await p.exec()) ?? [];
-    const out: Record<string, { waiting: number; active: number; delayed: number }> = {};
+    const [moIds, ...res] = (await p.exec()) ?? [];
+    const out: Record<string, { waiting: number; active: number; delayed: number; mosWaiting?: number }> = {};
     names.forEach((n, i) => {
       const v = (j: number): number => Number(res[i * 5 + j]?.[1] ?? 0);
       out[n] = { waiting: v(0) + v(3) + v(4), active: v(1), delayed: v(2) };
     });
+    out[QUEUE.mo].mosWaiting = ((moIds?.[1] as string[] | undefined) ?? []).reduce((a, id) => a + mosInJob(id), 0);
     return out;
   }
 

@@ -5,6 +5,15 @@ import { withTimeout } from './with-timeout';
 
 type MoJobData = MoMessage | MoBatch;
 
+/** Job ids of group-committed MO jobs: `b<number of MOs>-<digest>`. */
+export const MO_BATCH_ID_PREFIX = 'b';
+
+/** How many MOs a job of the MO queue holds, from its id alone. */
+export function mosInJob(jobId: string): number {
+  const m = /^b(\d+)-[0-9a-f]{40}$/.exec(jobId);
+  return m ? Number(m[1]) : 1;
+}
+
 /**
  * Group commit of inbound MOs (README "How it fits together"): while one durable write is in
  * flight, the MOs that arrive meanwhile wait and then go together as one job — one BullMQ job, one
@@ -13,8 +22,9 @@ type MoJobData = MoMessage | MoBatch;
  * batches grow with Redis's own latency, and the cost per MO falls.
  *
  * A batch of one keeps the MO's own id as its job id (a redelivery that may not have been queued
- * adds nothing); a larger batch's id is a digest of its MO ids. Either way the worker's applied
- * markers make a second processing of an MO change nothing.
+ * adds nothing); a larger batch's id is `b<count>-<digest of its MO ids>` (the count lets an
+ * operator or the benchmark read the MOs waiting from the queue's ids alone). Either way the
+ * worker's applied markers make a second processing of an MO change nothing.
  */
 export class MoGroupCommit {
   private waiting: Array<{ mo: MoMessage; done: (err?: Error) => void }> = [];
@@ -59,6 +69,6 @@ export class MoGroupCommit {
       return;
     }
     const digest = createHash('sha1').update(mos.map((m) => m.id).join('\n')).digest('hex');
-    await this.queue.add('mos', { mos }, { jobId: `b-${digest}` });
+    await this.queue.add('mos', { mos }, { jobId: `${MO_BATCH_ID_PREFIX}${mos.length}-${digest}` });
   }
 }
