@@ -279,8 +279,8 @@ export interface RampResult {
 }
 
 /**
- * Exponential ramp (rate × growth each second) until the MO queue holds more than half a second of
- * MO work `stopAfter` seconds in a row; the estimate is the last second whose pairs all completed promptly.
+ * Exponential ramp (rate × growth each second) until the MO or the reply queue holds more than a
+ * second of work `stopAfter` seconds in a row; the estimate is the last second whose pairs all completed promptly.
  */
 export async function runRamp(ctx: E2eContext, o: { from: number; growth: number; maxSeconds: number; stopAfter: number; drainTimeoutMs: number }): Promise<RampResult> {
   await resetSim(ctx.rig.simUrl);
@@ -295,8 +295,10 @@ export async function runRamp(ctx: E2eContext, o: { from: number; growth: number
     deviceDelayMs: ctx.deviceDelayMs,
     tickMs: TICK_MS,
     onSecond: async (t) => {
+      // Either queue may be where the backlog builds: MOs (counted in MOs) or replies (in jobs).
       const d = await ctx.watch.depths();
-      over = (d.mo.mosWaiting ?? d.mo.waiting) > Math.max(200, rateAt(t)) ? over + 1 : 0;
+      const limit = Math.max(200, rateAt(t));
+      over = (d.mo.mosWaiting ?? d.mo.waiting) > limit || d.mt.waiting > limit ? over + 1 : 0;
       return over >= o.stopAfter;
     },
   });

@@ -236,6 +236,8 @@ export const configSchema = z.object({
      * device's "waiting") default to the window, USSD screens to the session timeout.
      */
     deadlineSeconds: z.record(z.string(), positiveInt).refine((r) => typeof r.default === 'number', 'must have a default'),
+    /** The most steps whose replies one group commit writes as one reply job (1: a job per step). */
+    groupCommitMax: positiveInt,
   }),
   payments: z.object({
     windowSeconds: z.number().int().min(2).max(3600),

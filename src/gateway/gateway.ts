@@ -13,7 +13,7 @@ import type { Redis } from '../store/redis';
 import { metrics } from '../metrics';
 import { chooseConnection, SmscConnection, type ConnectionStatus } from './connection';
 import { createIntake } from './intake';
-import { MoGroupCommit } from './mo-group-commit';
+import { moGroupCommit } from './mo-group-commit';
 import { createReceiptIntake } from './receipt-intake';
 import { createSender } from './sender';
 import { GatewayStatusBoard } from './status-board';
@@ -87,7 +87,7 @@ export class Gateway {
     const reassembly = new ReassemblyStore(this.deps.intakeStoreRedis, keys, config.redis.keyPrefix, scripts, config.smpp.reassemblyTtlMs);
     const intake = createIntake({
       gateway: this.deps.name,
-      moWriter: new MoGroupCommit(this.moQueue, config.mo.groupCommitMax, ENQUEUE_TIMEOUT_MS),
+      moWriter: moGroupCommit(this.moQueue, config.mo.groupCommitMax, ENQUEUE_TIMEOUT_MS),
       receipts: createReceiptIntake({ replies: new ReplyStore(this.deps.intakeStoreRedis, keys, scripts), log }),
       identities: new MoIdentityStore(scripts),
       reassembly,

@@ -9,8 +9,8 @@ import { concatOf } from '../smpp/concat';
 import { esmMessageType } from '../smpp/esm-class';
 import { decodeImsi } from '../smpp/imsi';
 import type { MoMessage } from '../queues';
-import type { MoGroupCommit } from './mo-group-commit';
-import { withTimeout } from './with-timeout';
+import type { GroupCommit } from '../queues/group-commit';
+import { withTimeout } from '../queues/with-timeout';
 import type { MoIdentityStore } from '../store/mo-identity';
 import type { ReassemblyStore } from '../store/reassembly';
 import type { Keys } from '../store/keys';
@@ -22,7 +22,7 @@ import type { ReceiptIntake } from './receipt-intake';
 export interface IntakeOptions {
   gateway: string;
   /** Durable MO writes, grouped (mo-group-commit.ts). */
-  moWriter: Pick<MoGroupCommit, 'add'>;
+  moWriter: Pick<GroupCommit<MoMessage>, 'add'>;
   receipts: ReceiptIntake;
   identities: MoIdentityStore;
   reassembly: ReassemblyStore;

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { MoBatch, MoMessage } from '../queues';
-import { withTimeout } from './with-timeout';
-
-type MoJobData = MoMessage | MoBatch;
+import { GroupCommit } from '../queues/group-commit';
 
 /** Job ids of group-committed MO jobs: `b<number of MOs>-<digest>`. */
 export const MO_BATCH_ID_PREFIX = 'b';
@@ -15,60 +13,24 @@ export function mosInJob(jobId: string): number {
 }
 
 /**
- * Group commit of inbound MOs (README "How it fits together"): while one durable write is in
- * flight, the MOs that arrive meanwhile wait and then go together as one job — one BullMQ job, one
- * job script, one AOF record for many MOs — and each is answered ESME_ROK only when that write has
- * returned. At low load every MO is written at once, alone, so grouping adds no latency; under load
- * batches grow with Redis's own latency, and the cost per MO falls.
- *
- * A batch of one keeps the MO's own id as its job id (a redelivery that may not have been queued
- * adds nothing); a larger batch's id is `b<count>-<digest of its MO ids>` (the count lets an
+ * Group commit of inbound MOs (queues/group-commit.ts): the MOs that arrive while the previous
+ * write is in flight become one MO job, and each is answered ESME_ROK only once that job is in
+ * Redis. A group of one keeps the MO's own id as its job id (a redelivery that may not have been
+ * queued adds nothing); a larger group's id is `b<count>-<digest of its MO ids>` (the count lets an
  * operator or the benchmark read the MOs waiting from the queue's ids alone). Either way the
  * worker's applied markers make a second processing of an MO change nothing.
  */
-export class MoGroupCommit {
-  private waiting: Array<{ mo: MoMessage; done: (err?: Error) => void }> = [];
-  private writing = false;
-
-  constructor(
-    private readonly queue: Queue<MoJobData>,
-    /** The most MOs in one job (a bound on job size and on the work one retry repeats). */
-    private readonly maxBatch: number,
-    /** One write may take this long before its MOs are answered as not queued. */
-    private readonly timeoutMs: number,
-  ) {}
-
-  /** Resolves once the MO is durably queued; rejects when its write failed or timed out. */
-  add(mo: MoMessage): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ mo, done: (err) => (err ? reject(err) : resolve()) });
-      if (!this.writing) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.waiting.length) {
-        const batch = this.waiting.splice(0, this.maxBatch);
-        try {
-          await withTimeout(this.write(batch.map((b) => b.mo)), this.timeoutMs);
-          for (const b of batch) b.done();
-        } catch (err) {
-          for (const b of batch) b.done(err as Error);
-        }
+export function moGroupCommit(queue: Queue<MoMessage | MoBatch>, maxMos: number, timeoutMs: number): GroupCommit<MoMessage> {
+  return new GroupCommit<MoMessage>(
+    async (mos) => {
+      if (mos.length === 1) {
+        await queue.add('mo', mos[0], { jobId: mos[0].id });
+        return;
       }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  private async write(mos: MoMessage[]): Promise<void> {
-    if (mos.length === 1) {
-      await this.queue.add('mo', mos[0], { jobId: mos[0].id });
-      return;
-    }
-    const digest = createHash('sha1').update(mos.map((m) => m.id).join('\n')).digest('hex');
-    await this.queue.add('mos', { mos }, { jobId: `${MO_BATCH_ID_PREFIX}${mos.length}-${digest}` });
-  }
+      const digest = createHash('sha1').update(mos.map((m) => m.id).join('\n')).digest('hex');
+      await queue.add('mos', { mos }, { jobId: `${MO_BATCH_ID_PREFIX}${mos.length}-${digest}` });
+    },
+    maxMos,
+    timeoutMs,
+  );
 }

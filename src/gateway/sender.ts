@@ -26,6 +26,23 @@ export interface SenderOptions {
   log: Logger;
 }
 
+/** A job's multi-part progress, read and written one update at a time (its replies go side by side). */
+interface ProgressUpdates {
+  get(id: string): { ref: number; sent: string[] } | undefined;
+  set(id: string, p: { ref: number; sent: string[] }): Promise<void>;
+}
+
+function serialUpdates(job: Job<MtJob>): ProgressUpdates {
+  let chain: Promise<void> = Promise.resolve();
+  return {
+    get: (id) => job.data.progress?.[id],
+    set: (id, p) => {
+      chain = chain.then(() => job.updateData({ ...job.data, progress: { ...job.data.progress, [id]: p } }));
+      return chain;
+    },
+  };
+}
+
 /** The reply's deadline passed before it could be sent: failed as expired, not retried. */
 class ReplyExpiredError extends Error {}
 
@@ -37,7 +54,7 @@ export class NoLinkError extends Error {
 }
 
 /**
- * Sends the replies of one job in order, each as submit_sm segments through a connection's window
+ * Sends the replies of one job (each recipient's in order), each as submit_sm segments through a connection's window
  * and segment throttle. Replies wait for a link until their own deadline (then they are failed as
  * expired and counted), not for a fixed number of attempts. A job that ran before (a retry, or
  * recovered from a gateway that died) looks at each reply's record first and skips the parts the
@@ -47,39 +64,60 @@ export class NoLinkError extends Error {
 export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<void> {
   return async (job) => {
     const ranBefore = job.attemptsMade > 0 || job.stalledCounter > 0;
-    for (const mt of job.data.messages) {
-      let accepted = new Set<number>();
-      if (ranBefore) {
-        const record = await opts.replies.acceptedParts(mt.id);
-        if (record.state === 'failed' || record.state === 'delivered') continue;
-        if (record.parts > 0 && record.accepted.size >= record.parts) continue;
-        accepted = record.accepted;
-      }
-      try {
-        if (mt.deadline !== undefined && Date.now() > mt.deadline) throw new ReplyExpiredError();
-        await sendMessage(job, mt, accepted);
-      } catch (err) {
-        if (err instanceof ReplyExpiredError) {
-          metrics.mtExpired.inc({ kind: mt.kind });
-          await opts.replies.markFailed(mt.id, 'expired', Date.now());
-          opts.log.warn({ reply: mt.id, kind: mt.kind }, 'reply expired before a link could carry it');
-          continue;
+    // A job may carry the replies of several steps (a group commit): each recipient's in order,
+    // different recipients side by side through the window. A failure stops that recipient's later
+    // replies (they keep their order on the retry) and fails the job once the others are done.
+    const byRecipient = new Map<string, MtMessage[]>();
+    for (const mt of job.data.messages) byRecipient.set(mt.to, [...(byRecipient.get(mt.to) ?? []), mt]);
+    const progress = serialUpdates(job);
+    const failures: unknown[] = [];
+    await Promise.all(
+      [...byRecipient.values()].map(async (list) => {
+        for (const mt of list) {
+          try {
+            await deliver(mt, ranBefore || mt.recheck === true, progress);
+          } catch (err) {
+            failures.push(err);
+            break;
+          }
         }
-        // Refused for good (recorded as failed): the other replies of the step still go out.
-        if (err instanceof UnrecoverableError) continue;
-        throw err;
-      }
-    }
+      }),
+    );
+    if (failures.length) throw failures[0];
   };
 
-  async function sendMessage(job: Job<MtJob>, mt: MtMessage, accepted: Set<number>): Promise<void> {
-    const progress = job.data.progress?.[mt.id];
+  async function deliver(mt: MtMessage, checkRecord: boolean, progress: ProgressUpdates): Promise<void> {
+    let accepted = new Set<number>();
+    if (checkRecord) {
+      const record = await opts.replies.acceptedParts(mt.id);
+      if (record.state === 'failed' || record.state === 'delivered') return;
+      if (record.parts > 0 && record.accepted.size >= record.parts) return;
+      accepted = record.accepted;
+    }
+    try {
+      if (mt.deadline !== undefined && Date.now() > mt.deadline) throw new ReplyExpiredError();
+      await sendMessage(progress, mt, accepted);
+    } catch (err) {
+      if (err instanceof ReplyExpiredError) {
+        metrics.mtExpired.inc({ kind: mt.kind });
+        await opts.replies.markFailed(mt.id, 'expired', Date.now());
+        opts.log.warn({ reply: mt.id, kind: mt.kind }, 'reply expired before a link could carry it');
+        return;
+      }
+      // Refused for good (recorded as failed): the other replies still go out.
+      if (err instanceof UnrecoverableError) return;
+      throw err;
+    }
+  }
+
+  async function sendMessage(updates: ProgressUpdates, mt: MtMessage, accepted: Set<number>): Promise<void> {
+    const progress = updates.get(mt.id);
     const ref = progress?.ref ?? randomInt(0, 256);
     // The coding of data_coding 0 is a property of the SMSC; the route taken now decides it.
     const alphabet = opts.route(mt)?.config.defaultAlphabet ?? 'gsm7';
     const { dataCoding, udhi, segments } = mt.ussd ? ussdScreen(mt.text, alphabet) : splitForSubmit(mt.text, { ref, defaultAlphabet: alphabet });
     // Progress (the UDH reference) matters only when a retry could resend some parts of a message.
-    if (!progress && segments.length > 1) await job.updateData({ ...job.data, progress: { ...job.data.progress, [mt.id]: { ref, sent: [] } } });
+    if (!progress && segments.length > 1) await updates.set(mt.id, { ref, sent: [] });
     for (let i = 0; i < segments.length; i++) {
       if (accepted.has(i + 1)) continue;
       await submitPart(mt, segments[i], dataCoding, udhi, i + 1, segments.length);

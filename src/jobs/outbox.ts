@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MtJob, MtMessage } from '../queues';
+import { GroupCommit } from '../queues/group-commit';
 import type { Keys } from '../store/keys';
 import type { ReplyStore } from '../store/replies';
 import { metrics } from '../metrics';
@@ -11,12 +13,21 @@ export interface Reply {
   kind: string;
 }
 
+/** One reply job may take this long to be written before the step fails (and is retried). */
+const WRITE_TIMEOUT_MS = 10_000;
+
 /**
- * Enqueues replies. Ids are deterministic (`<mo id>.<n>`), so a retried job enqueues each reply
- * once while BullMQ still holds it. Unsolicited replies (help, errors) obey a per-MSISDN limit
- * per minute so that nobody can use simpair to pump SMS; payment outcomes are never suppressed.
+ * Enqueues replies. Ids are deterministic (`<mo id>.<n>`). The replies of the steps that finish
+ * while a reply job is being written go together in the next one (a group commit, as at intake):
+ * a step alone gets the job id `<mo id>.r`, so a retried step adds it once while BullMQ holds it; a
+ * group gets `m<steps>-<digest>`. A retried step whose replies are already recorded marks them
+ * `recheck`, so that the sender reads their records before sending and skips what went out.
+ * Unsolicited replies (help, errors) obey a per-MSISDN limit per minute so that nobody can use
+ * simpair to pump SMS; payment outcomes are never suppressed.
  */
 export class Outbox {
+  private readonly writer: GroupCommit<{ correlationId: string; messages: MtMessage[] }>;
+
   constructor(
     private readonly mtQueue: Queue<MtJob>,
     private readonly replies: ReplyStore,
@@ -25,7 +36,23 @@ export class Outbox {
     private readonly perMinute: number,
     /** Kind → how long its reply may wait for a link, ms (reply-deadlines.ts). */
     private readonly deadlineMs: (kind: string) => number,
-  ) {}
+    /** The most steps whose replies share one job (replies.groupCommitMax). */
+    groupMax = 50,
+  ) {
+    this.writer = new GroupCommit(
+      async (steps) => {
+        if (steps.length === 1) {
+          await this.mtQueue.add('mt', { messages: steps[0].messages }, { jobId: `${steps[0].correlationId}.r` });
+          return;
+        }
+        const messages = steps.flatMap((x) => x.messages);
+        const digest = createHash('sha1').update(messages.map((m) => m.id).join('\n')).digest('hex');
+        await this.mtQueue.add('mt', { messages }, { jobId: `m${steps.length}-${digest}` });
+      },
+      groupMax,
+      WRITE_TIMEOUT_MS,
+    );
+  }
 
   async send(correlationId: string, list: Reply[], opts: { rateLimited: boolean; now: number }): Promise<number> {
     const messages: MtMessage[] = [];
@@ -39,11 +66,10 @@ export class Outbox {
       messages.push({ id, to: r.to, text: r.text, kind: r.kind, correlationId, createdAt: opts.now, deadline: opts.now + this.deadlineMs(r.kind) });
     }
     if (!messages.length) return 0;
-    // Reply records first (one transaction), then one job for the step: the sender may only ever
-    // find a reply that is already recorded as queued. The job id is deterministic, so a retried
-    // step adds it once.
-    await this.replies.markQueued(messages, opts.now);
-    await this.mtQueue.add('mt', { messages }, { jobId: `${correlationId}.r` });
+    // Reply records first, then the job: the sender may only ever find a reply that is already
+    // recorded as queued.
+    const fresh = await this.replies.markQueued(messages, opts.now);
+    await this.writer.add({ correlationId, messages: messages.map((m, i) => (fresh[i] ? m : { ...m, recheck: true })) });
     return messages.length;
   }
 

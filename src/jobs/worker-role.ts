@@ -58,7 +58,7 @@ export class WorkerRole {
     const replies = new ReplyStore(storeRedis, keys, scripts);
     const mtQueue = new Queue<MtJob>(QUEUE.mt, { connection: redis, prefix, defaultJobOptions: MT_JOB_OPTIONS(config) });
     this.queues.push(mtQueue);
-    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
+    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax);
     const expiries = new ExpiryStore(storeRedis, keys, scripts);
     const store = new PaymentStore(storeRedis, keys, scripts);
     // A job whose worker died is handed to another after its lock lapses; processors are idempotent.

@@ -41,7 +41,8 @@ export interface MoBatch {
 
 /**
  * One MT job: the replies of one step (e.g. "Paid" to the main SIM and the confirmation to the
- * device), sent in order; a job per step rather than per reply halves the queue work per payment.
+ * device), or of the steps whose replies were group-committed together (jobs/outbox.ts); each
+ * recipient's replies are sent in order.
  */
 export interface MtJob {
   messages: MtMessage[];
@@ -63,6 +64,11 @@ export interface MtMessage {
    * window, a receipt is not. Past it the reply is failed ("expired"); it also sets validity_period.
    */
   deadline?: number;
+  /**
+   * Its record existed before this job was written (a retried step queued it again, maybe in another
+   * job): the sender reads the record first and skips what was sent.
+   */
+  recheck?: boolean;
 }
 
 export type ReplyState = 'queued' | 'sent' | 'delivered' | 'failed';

@@ -54,13 +54,15 @@ export class ReplyStore {
 
   /**
    * HSETNX: a re-enqueued reply never goes back to queued. One transaction per reply (each is one
-   * key, so one slot), all issued together.
+   * key, so one slot), all issued together. Answers, per reply, whether its record is new (false:
+   * a retried step queues it again).
    */
-  async markQueued(replies: Array<{ id: string; to: string; kind: string }>, now: number): Promise<void> {
-    await Promise.all(
-      replies.map((r) => {
+  async markQueued(replies: Array<{ id: string; to: string; kind: string }>, now: number): Promise<boolean[]> {
+    return Promise.all(
+      replies.map(async (r) => {
         const key = this.keys.reply(r.id);
-        return this.redis.multi().hsetnx(key, 'state', 'queued').hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, REPLY_TTL_SECONDS).exec();
+        const res = await this.redis.multi().hsetnx(key, 'state', 'queued').hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, REPLY_TTL_SECONDS).exec();
+        return Number(res?.[0]?.[1] ?? 0) === 1;
       }),
     );
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { MoGroupCommit } from '../../src/gateway/mo-group-commit';
+import { moGroupCommit } from '../../src/gateway/mo-group-commit';
 import type { MoBatch, MoMessage } from '../../src/queues';
 import { startRedis } from '../support/processes';
 
@@ -31,7 +31,7 @@ describe('MO group commit (integration)', function () {
   const idsIn = (data: MoMessage | MoBatch): string[] => ('mos' in data ? data.mos.map((m) => m.id) : [data.id]);
 
   it('an MO alone is written at once, as its own job under its own id', async () => {
-    const writer = new MoGroupCommit(queue, 50, 3000);
+    const writer = moGroupCommit(queue, 50, 3000);
     await writer.add(mo('one'));
     const job = await queue.getJob('one');
     assert.equal(job?.name, 'mo');
@@ -40,7 +40,7 @@ describe('MO group commit (integration)', function () {
 
   it('MOs arriving together share writes; each is acknowledged only once its job is in Redis, and each is in exactly one job', async () => {
     await queue.obliterate({ force: true });
-    const writer = new MoGroupCommit(queue, 50, 3000);
+    const writer = moGroupCommit(queue, 50, 3000);
     const ids = Array.from({ length: 200 }, (_, i) => `m${i}`);
     const durableWhenAcked: boolean[] = [];
     await Promise.all(
@@ -62,7 +62,7 @@ describe('MO group commit (integration)', function () {
   it('while Redis is down the MOs of a write are refused, not acknowledged (the SMSC will redeliver)', async () => {
     const dead = new Queue<MoMessage | MoBatch>('mo', { connection: { port: 1, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null }, prefix: '{simpair}' });
     dead.on('error', () => undefined);
-    const writer = new MoGroupCommit(dead, 50, 500);
+    const writer = moGroupCommit(dead, 50, 500);
     const results = await Promise.allSettled([writer.add(mo('x1')), writer.add(mo('x2'))]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
     await dead.close().catch(() => undefined);
