@@ -294,11 +294,13 @@ export async function runRamp(ctx: E2eContext, o: { from: number; growth: number
     subscriberBase: ctx.subscriberBase,
     deviceDelayMs: ctx.deviceDelayMs,
     tickMs: TICK_MS,
-    onSecond: async (t) => {
-      // Either queue may be where the backlog builds: MOs (counted in MOs) or replies (in jobs).
+    onSecond: async (t, injected) => {
+      // The backlog may build in any queue: MOs the SMSC has not had acknowledged yet (the gateway's
+      // intake is behind), MOs queued (counted in MOs), or replies queued (in jobs).
       const d = await ctx.watch.depths();
+      const atSmsc = injected - (await counters(ctx.rig.simUrl)).mo_acked;
       const limit = Math.max(200, rateAt(t));
-      over = (d.mo.mosWaiting ?? d.mo.waiting) > limit || d.mt.waiting > limit ? over + 1 : 0;
+      over = atSmsc > limit || (d.mo.mosWaiting ?? d.mo.waiting) > limit || d.mt.waiting > limit ? over + 1 : 0;
       return over >= o.stopAfter;
     },
   });

@@ -155,7 +155,8 @@ export interface OpenLoopOptions {
   deviceDelayMs: number;
   tickMs: number;
   /** Called about once a second while offering; returning true ends the offer early. */
-  onSecond?: (elapsedS: number) => Promise<boolean | void> | boolean | void;
+  /** Every second: elapsed seconds and MOs injected so far; answering true stops new requests. */
+  onSecond?: (elapsedS: number, injected: number) => Promise<boolean | void> | boolean | void;
 }
 
 export const constantRate = (rate: number) => (t: number): number => rate * t;
@@ -232,7 +233,7 @@ export async function offerPairs(simUrl: string, o: OpenLoopOptions): Promise<Of
     }
     if (o.onSecond && elapsed >= nextSecond * 1000) {
       nextSecond = Math.floor(elapsed / 1000) + 1;
-      if ((await o.onSecond(elapsed / 1000)) === true && !stopRequests) {
+      if ((await o.onSecond(elapsed / 1000, requested + devicesSent)) === true && !stopRequests) {
         stopRequests = true;
         stoppedEarly = true;
       }
