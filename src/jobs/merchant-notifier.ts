@@ -57,7 +57,15 @@ export function jobsOf(e: MerchantEvent, s: NotifierSettings): Array<{ name: str
  * Moves outbox entries into the merchant queue and acknowledges them: reads what this relay still
  * holds, then new entries; every so often it takes over entries a dead relay left behind.
  */
-export function startMerchantRelay(deps: { outbox: MerchantOutbox; queue: Queue<MerchantJob>; consumer: string; settings: NotifierSettings; log: Logger }): () => Promise<void> {
+export function startMerchantRelay(deps: {
+  outbox: MerchantOutbox;
+  queue: Queue<MerchantJob>;
+  consumer: string;
+  settings: NotifierSettings;
+  /** Which channels each merchant has on record (a phone for SMS, a webhook URL). */
+  channels: (merchants: string[]) => Promise<Map<string, { sms: boolean; webhook: boolean }>>;
+  log: Logger;
+}): () => Promise<void> {
   let running = true;
   let lastClaim = 0;
   const loop = async (): Promise<void> => {
@@ -70,7 +78,11 @@ export function startMerchantRelay(deps: { outbox: MerchantOutbox; queue: Queue<
           events = await deps.outbox.claimAbandoned(deps.consumer, 30_000, 100);
         }
         if (!events.length) continue;
-        await deps.queue.addBulk(events.flatMap((e) => jobsOf(e, deps.settings)));
+        // Only the channels the merchant has on record when the event is relayed: a merchant with
+        // neither phone nor webhook costs no job at all.
+        const channels = await deps.channels([...new Set(events.map((e) => e.merchant))]);
+        const jobs = events.flatMap((e) => jobsOf(e, deps.settings).filter((j) => (j.data.kind === 'sms' ? channels.get(e.merchant)?.sms : channels.get(e.merchant)?.webhook)));
+        if (jobs.length) await deps.queue.addBulk(jobs);
         await deps.outbox.ack(events.map((e) => e.entryId));
         metrics.merchantEvents.inc(events.length);
       } catch (err) {
@@ -136,4 +148,10 @@ export function createMerchantProcessor(deps: { redis: Redis; keys: Keys; replie
     }
     return 'delivered';
   };
+}
+
+/** The channels of merchants as their records say (one HMGET each, issued together). */
+export async function merchantChannels(redis: Redis, keys: Keys, merchants: string[]): Promise<Map<string, { sms: boolean; webhook: boolean }>> {
+  const rows = await Promise.all(merchants.map((m) => redis.hmget(keys.merchant(m), 'msisdn', 'webhookUrl')));
+  return new Map(merchants.map((m, i) => [m, { sms: Boolean(rows[i][0]), webhook: Boolean(rows[i][1]) }]));
 }

@@ -15,7 +15,7 @@ import { Outbox } from './outbox';
 import { replyDeadlines } from './reply-deadlines';
 import { PresenterFailures } from '../store/presenters';
 import { createSimSwapCheck } from './sim-swap';
-import { createMerchantProcessor, startMerchantRelay, type MerchantJob } from './merchant-notifier';
+import { createMerchantProcessor, merchantChannels, startMerchantRelay, type MerchantJob } from './merchant-notifier';
 import { MerchantOutbox } from '../store/merchant-outbox';
 import { LedgerOutbox } from '../store/ledger-outbox';
 import { startLedgerRelay } from './ledger-relay';
@@ -114,7 +114,14 @@ export class WorkerRole {
       defaultJobOptions: { attempts: 1000, backoff: { type: 'capped' }, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
     });
     this.queues.push(merchantQueue);
-    this.stopMerchantRelay = startMerchantRelay({ outbox: new MerchantOutbox(this.deps.outboxRedis, keys), queue: merchantQueue, consumer: this.deps.name, settings: notifierSettings, log });
+    this.stopMerchantRelay = startMerchantRelay({
+      outbox: new MerchantOutbox(this.deps.outboxRedis, keys),
+      queue: merchantQueue,
+      consumer: this.deps.name,
+      settings: notifierSettings,
+      channels: (merchants) => merchantChannels(storeRedis, keys, merchants),
+      log,
+    });
     const merchant = new Worker<MerchantJob>(QUEUE.merchant, createMerchantProcessor({ redis: storeRedis, keys, replies: outbox, settings: notifierSettings, log }), {
       ...recovery,
       concurrency: 8,

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import { createKeys } from '../../src/store/keys';
 import { waitFor } from '../support/processes';
 import { codeOf, startSystem, type System } from '../support/system';
 
@@ -106,6 +108,33 @@ describe('merchants who are told, end to end', function () {
     assert.equal(body.payment.amount.amount, '5.00');
     assert.ok(!body.payment.payer.includes(main), 'the payer is masked');
     await waitFor('delivery recorded', async () => (await sys.admin<{ webhook: { lastOutcome: string } }>('GET', '/v1/merchants/SHOPW')).body.webhook?.lastOutcome === 'delivered');
+  });
+
+  it('a merchant with neither phone nor webhook: the event is relayed, and no notice job is made for it', async () => {
+    assert.equal((await sys.admin('POST', '/v1/merchants', { code: 'SHOPQ', name: 'Quiet Shop' })).status, 201);
+    const { main, device } = await sys.enrol('100.00');
+    await sys.sendSms(main, 'PAY 3.00 SHOPQ');
+    const code = codeOf(await sys.nthMessage(main, 1, /code/));
+    await sys.sendSms(device, `PAY 3.00 SHOPQ ${code}`);
+    const paymentId = /(P[0-9A-Z]{16})/.exec(await sys.nthMessage(main, 2, /Paid/))![1];
+    const client = sys.redis.client();
+    const queue = new Queue('merchant', { connection: client, prefix: '{simpair}' });
+    try {
+      const keys = createKeys('sp');
+      await waitFor('the merchant relay to have read the event', async () => {
+        const entries = await client.xrange(keys.merchantEvents(), '-', '+');
+        const entry = entries.find(([, f]) => f.includes(`evt-${paymentId}`));
+        if (!entry) return false;
+        const groups = (await client.xinfo('GROUPS', keys.merchantEvents())) as unknown[][];
+        const g = Object.fromEntries(Array.from({ length: groups[0].length / 2 }, (_, i) => [groups[0][2 * i], groups[0][2 * i + 1]])) as { pending: number; 'last-delivered-id': string };
+        return g.pending === 0 && g['last-delivered-id'] >= entry[0];
+      });
+      assert.equal(await queue.getJob(`evt-${paymentId}.sms`), undefined);
+      assert.equal(await queue.getJob(`evt-${paymentId}.hook`), undefined);
+    } finally {
+      await queue.close();
+      client.disconnect();
+    }
   });
 
   it('CHECK from the till: its own payment in full; another shop’s or an unknown id reveals nothing; from another phone: help', async () => {
