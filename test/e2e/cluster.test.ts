@@ -10,6 +10,7 @@ import { http, waitFor } from '../support/processes';
 // and its replica takes over.
 
 const STREAM: StreamOptions = { pairs: 60, unmatched: 10, ratePerSecond: 40 };
+const TOKEN = 'cluster-test-admin-token';
 
 describe('Redis Cluster: two gateways, four workers, three masters with a replica each (end to end, separate processes)', function () {
   this.timeout(600_000);
@@ -17,7 +18,7 @@ describe('Redis Cluster: two gateways, four workers, three masters with a replic
   const results: Figures[] = [];
 
   before(async () => {
-    await rig.start({}, { cluster: { masters: 3, replicasPerMaster: 1 }, gateways: 2, workers: 4 });
+    await rig.start({ ADMIN_TOKEN: TOKEN }, { cluster: { masters: 3, replicasPerMaster: 1 }, gateways: 2, workers: 4 });
   });
 
   after(async () => {
@@ -47,6 +48,28 @@ describe('Redis Cluster: two gateways, four workers, three masters with a replic
         return r.status === 200 && new Set((r.body.connections ?? []).filter((c) => c.canTransmit).map((c) => c.gateway)).size === 1;
       }, 20_000);
     });
+  });
+
+  it('the money side through the API: enrolment with an opening balance, a credit, a refund, the ledger check and its entries, the audit log', async () => {
+    const api = <T>(method: string, path: string, body?: unknown) => http<T>(method, `${rig.baseUrl}${path}`, body, { authorization: `Bearer ${TOKEN}` });
+    const main = '254899000001';
+    assert.equal((await api('POST', '/v1/subscribers', { msisdn: main, balance: '50.00' })).status, 201);
+    assert.equal((await api('POST', `/v1/subscribers/${main}/credits`, { amount: '25.00', reference: 'c-1' })).status, 201);
+    const { body } = await api<{ payments: Array<{ id: string; state: string; main?: string }> }>('GET', `/v1/payments?msisdn=${rig.people[0].main}&state=completed`);
+    const paid = body.payments[0];
+    assert.ok(paid, 'a completed payment of the stream');
+    const refund = await api<{ amount: { amount: string } }>('POST', `/v1/payments/${paid.id}/refunds`, { amount: '1.00', reference: 'rf-cluster' });
+    assert.equal(refund.status, 201, JSON.stringify(refund.body));
+    assert.equal((await api('POST', `/v1/payments/${paid.id}/refunds`, { amount: '1.00', reference: 'rf-cluster' })).status, 200, 'a replay answers the same refund');
+    const check = await waitFor('the ledger relay to settle', async () => {
+      const r = await api<{ ok: boolean; pending: number; mismatches: unknown[]; unpaired: string[] }>('GET', '/v1/ledger/verify');
+      return r.status === 200 && r.body.pending === 0 ? r.body : null;
+    });
+    assert.deepEqual([check.ok, check.mismatches, check.unpaired], [true, [], []]);
+    const entries = await api<{ entries: Array<{ kind: string; transferId: string }> }>('GET', `/v1/ledger/entries?account=subscriber:${main}&limit=10`);
+    assert.deepEqual(entries.body.entries.map((e) => e.kind), ['credit', 'credit']);
+    const audit = await api<{ entries: Array<{ action: string }> }>('GET', '/v1/audit?limit=100');
+    for (const action of ['subscriber.enrol', 'subscriber.credit', 'payment.refund']) assert.ok(audit.body.entries.some((e) => e.action === action), action);
   });
 
   it('kill -9 of a master mid-stream: its replica takes over, every role follows, nothing lost or paid twice', async () => {
