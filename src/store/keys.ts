@@ -30,7 +30,10 @@ export interface Keys {
   devices(main: string): string;
   /** Hash: payment id → JSON Payment (all payments of this main SIM). */
   payments(main: string): string;
-  /** Set: ids of the non-terminal payments of this main SIM. */
+  /**
+   * Set: ids of the non-terminal payments of this main SIM, as written before they moved into the
+   * subscriber hash's `open` field; still read and drained by the payment scripts.
+   */
   openPayments(main: string): string;
   /** Sorted set: payment ids by creation time, for listing. */
   paymentIndex(main: string): string;

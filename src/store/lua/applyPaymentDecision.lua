@@ -12,7 +12,7 @@
 
   KEYS[1] subscriber hash
   KEYS[2] payments hash
-  KEYS[3] open payments set
+  KEYS[3] legacy open payments set (only drained: open ids live in KEYS[1]'s `open` field)
   KEYS[4] payment index (zset by createdAt)
   KEYS[5] applied marker of this MO (string)
   KEYS[6] transfers hash of this subscriber
@@ -87,15 +87,30 @@ if ARGV[5] ~= '' then
 end
 
 local terminal = {completed = true, rejected = true, expired = true, declined = true, cancelled = true}
+-- The open payment ids, space-separated, in the subscriber hash (a field costs a few bytes where a
+-- one-member SET costs ~200 B per subscriber).
+local openIds = {}
+for id in string.gmatch(redis.call('HGET', KEYS[1], 'open') or '', '%S+') do openIds[id] = true end
 for k = 0, tonumber(ARGV[3]) - 1 do
   local id, state, createdAt, json = ARGV[8 + 4 * k], ARGV[9 + 4 * k], ARGV[10 + 4 * k], ARGV[11 + 4 * k]
   redis.call('HSET', KEYS[2], id, json)
   if terminal[state] then
+    openIds[id] = nil
     redis.call('SREM', KEYS[3], id)
   else
-    redis.call('SADD', KEYS[3], id)
+    openIds[id] = true
   end
   redis.call('ZADD', KEYS[4], 'NX', createdAt, id)
+end
+if tonumber(ARGV[3]) > 0 then
+  local list = {}
+  for id in pairs(openIds) do list[#list + 1] = id end
+  table.sort(list)
+  if #list == 0 then
+    redis.call('HDEL', KEYS[1], 'open')
+  else
+    redis.call('HSET', KEYS[1], 'open', table.concat(list, ' '))
+  end
 end
 
 local changes = cjson.decode(ARGV[4])

@@ -3,7 +3,8 @@
 
   KEYS[1] subscriber hash
   KEYS[2] devices hash
-  KEYS[3] open payments set
+  KEYS[3] legacy open payments set (read and drained; the ids now live in the subscriber hash's
+          `open` field, space-separated — a one-member SET costs ~200 B per subscriber)
   KEYS[4] payments hash
   KEYS[5] applied marker of this MO (string)
   KEYS[6] payment index (zset by createdAt)
@@ -17,7 +18,13 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
 end
-local open = redis.call('SMEMBERS', KEYS[3])
+local open, seen = {}, {}
+for id in string.gmatch(redis.call('HGET', KEYS[1], 'open') or '', '%S+') do
+  if not seen[id] then seen[id] = true; open[#open + 1] = id end
+end
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  if not seen[id] then seen[id] = true; open[#open + 1] = id end
+end
 local payments = {}
 for i = 1, #open do
   local p = redis.call('HGET', KEYS[4], open[i])
