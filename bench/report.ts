@@ -272,7 +272,7 @@ export function renderMarkdown(r: Results, profile: ProfileResults | null): stri
 
   if (r.scaleOut?.length) {
     push(
-      `**Scale-out** (README "Deploying"): one gateway and 1, 2 or 4 worker processes, on one redis-server and on a local Redis Cluster of three masters (no replicas), each configuration a fresh installation on this same machine, ramped as in step 3 (×${r.settings.scale?.rampGrowth} per second from ${r.settings.scale?.rampFrom} pairs/s, ${r.settings.scale?.subscribers} subscribers). "Under overload" is the completions per second while the ramp's backlog drained. Every process shares the machine's ${r.machine.nproc} cores, so more workers (and three Redis servers) compete for the same CPU: what grows here is bounded by the cores, not by simpair; on separate machines each part gets its own.`,
+      `**Scale-out** (README "Deploying"): one gateway and 1, 2 or 4 worker processes, on one redis-server and on a local Redis Cluster of three masters (no replicas), each configuration a fresh installation on this same machine, ramped as in step 3 (×${r.settings.scale?.rampGrowth} per second from ${r.settings.scale?.rampFrom} pairs/s, ${r.settings.scale?.subscribers} subscribers). "Under overload" is the completions per second while the ramp's backlog drained. Every process shares the machine's ${r.machine.nproc} cores, so more workers (and three Redis servers) compete for the same CPU: what grows here is bounded by the cores, not by simpair; on separate machines each part gets its own. The cluster rows have no Redis CPU: its three nodes are not sampled.`,
       '',
       mdTable(
         ['Redis', 'workers', 'completed/s under overload', 'healthy up to', 'peak offered', 'CPU % (one core = 100)'],

@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MoMessage } from '../queues';
-import type { Outbox, Reply } from './outbox';
+import type { Reply } from './outbox';
 import type { PaymentStore } from '../store/payments';
 import { parseCommand, type Command } from '../domain/grammar';
 import { identityFromSmppAddress, maskMsisdn } from '../domain/msisdn';

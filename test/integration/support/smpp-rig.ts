@@ -7,6 +7,7 @@ import { startSimulatorProcess, type SimulatorProcess } from '../../../smsc-sim/
 import type { MoMessage, MtJob, MtMessage } from '../../../src/queues';
 import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../../support/processes';
 import type { BindLogEntry } from '../../../smsc-sim/binds';
+import type { SubmitLogEntry } from '../../../smsc-sim/submit';
 
 // Shared setup of the SMPP integration files: a private redis-server, one or more simulator
 // processes and simpair (all roles in one process), plus typed views of the simulator's control
@@ -25,20 +26,8 @@ export interface SimSession {
   tls: boolean;
 }
 
-export interface SubmitEntry {
-  messageId: string | null;
-  session: number;
-  listenerPort: number;
-  systemId: string;
-  from: string;
-  sourceTon: number;
-  to: string;
-  validityPeriod: string;
-  /** What validityPeriod means, as an ISO time (null when none). */
-  expiresAt: string | null;
-  status: number;
-  receipt: string | null;
-}
+/** One submit_sm as the simulator logs it (GET /submits). */
+export type SubmitEntry = SubmitLogEntry;
 
 export interface InboxMessage {
   text: string;
