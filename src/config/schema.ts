@@ -273,6 +273,12 @@ export const configSchema = z.object({
     lockDurationMs: z.number().int().min(1000),
     /** How often workers look for jobs whose worker died (BullMQ stalled-job recovery). */
     stalledIntervalMs: z.number().int().min(500),
+    /**
+     * How long a graceful shutdown may take before the process exits anyway (exit code 1): a Redis
+     * command that never returns must not keep a stopping process alive; what it held is recovered
+     * like a crash's (stalled jobs, unacknowledged MOs, leased claims).
+     */
+    shutdownGraceMs: positiveInt,
   }),
   ussd: z.object({
     /** The code subscribers dial; one-shot strings extend it (*778*12.50*SHOP42#). */
@@ -341,6 +347,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'SIM_SWAP_ON_UNAVAILABLE', path: 'simSwap.onUnavailable', parse: asString },
   { env: 'WORKER_CONCURRENCY', path: 'worker.concurrency', parse: asInt },
   { env: 'WORKER_LOCK_DURATION_MS', path: 'worker.lockDurationMs', parse: asInt },
+  { env: 'SHUTDOWN_GRACE_MS', path: 'worker.shutdownGraceMs', parse: asInt },
   { env: 'WORKER_STALLED_INTERVAL_MS', path: 'worker.stalledIntervalMs', parse: asInt },
   { env: 'SMPP_ENQUIRE_LINK_MS', path: 'smpp.enquireLinkMs', parse: asInt },
   { env: 'SMPP_ENQUIRE_LINK_TIMEOUT_MS', path: 'smpp.enquireLinkTimeoutMs', parse: asInt },

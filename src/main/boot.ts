@@ -28,7 +28,7 @@ export function runRoles(roles: Role[]): void {
     .then((running) => {
       log.info({ roles, httpPort: running.httpPort }, 'simpair started');
       process.stdout.write(`simpair ready roles=${roles.join(',')}${running.httpPort ? ` http=http://${config.http.host}:${running.httpPort}` : ''}\n`);
-      onShutdown(log, () => running.stop());
+      onShutdown(log, () => running.stop(), config.worker.shutdownGraceMs);
     })
     .catch((err: Error) => {
       process.stderr.write(`simpair: cannot start: ${err.message}\n`);

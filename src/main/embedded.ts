@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const stopAll = async (): Promise<void> => {
     for (const c of cleanups) await c().catch(() => undefined);
   };
-  onShutdown(log, stopAll);
+  onShutdown(log, stopAll, config.worker.shutdownGraceMs);
 
   const api = `http://${config.http.host}:${running.httpPort}`;
   const lines = [

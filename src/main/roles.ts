@@ -143,12 +143,16 @@ async function warnAboutRedis(url: RedisTarget, log: Logger): Promise<void> {
 }
 
 /** SIGTERM/SIGINT → graceful stop once; a second signal exits at once. */
-export function onShutdown(log: Logger, stop: () => Promise<void>): void {
+export function onShutdown(log: Logger, stop: () => Promise<void>, graceMs: number): void {
   let stopping = false;
   const handler = (signal: string): void => {
     if (stopping) process.exit(1);
     stopping = true;
     log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error({ graceMs }, 'graceful shutdown did not finish in time: exiting; what was held is recovered as after a crash');
+      process.exit(1);
+    }, graceMs).unref();
     stop()
       .then(() => process.exit(0))
       .catch((err: Error) => {
