@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
-import { LedgerOutbox } from './ledger-outbox';
+import { LedgerOutbox, NO_NOTICE } from './ledger-outbox';
 import { utcDate } from '../domain/view';
 
 // Enrolment and operator actions on subscribers, devices, credits and merchants. Every write is one
@@ -35,9 +35,6 @@ export class EnrolmentError extends Error {
     this.httpStatus = ENROLMENT_ERRORS[code].httpStatus;
   }
 }
-
-/** The float's side of a credit implies no notice (the subscriber's outbox owes only the float here). */
-const NO_NOTICE = async (): Promise<void> => undefined;
 
 /** Highest balance a credit may produce: every sum stays an exact integer in JS and in Lua. */
 export const MAX_BALANCE_MINOR = Number.MAX_SAFE_INTEGER;
@@ -182,16 +179,7 @@ export class EnrolmentStore {
     const record: DeviceRecord = { msisdn: d.msisdn, ...(d.imsi ? { imsi: d.imsi } : {}), ...(d.label ? { label: d.label } : {}), active: true, boundAt: now };
     const pointer = k.deviceOwner(d.msisdn);
     const devices = k.devices(main);
-    // Drops the pointer if it names this main SIM and the device is not in its devices hash. The two
-    // are in different slots: a concurrent binding of the same SIM to this main SIM may succeed
-    // between the check and the compare-and-delete, so the check is repeated after it and the
-    // pointer restored (SET NX) if the device turned up.
-    const release = async (): Promise<void> => {
-      if ((await this.redis.hexists(devices, d.msisdn)) === 1) return;
-      if ((await this.scripts.run('releaseCode', [pointer], [main])) === 1 && (await this.redis.hexists(devices, d.msisdn)) === 1) {
-        await this.redis.set(pointer, main, 'NX');
-      }
-    };
+    const release = () => this.releaseDevicePointer(main, d.msisdn);
     // 1. A main SIM cannot be a device (checked before anything is claimed).
     if ((await this.redis.exists(k.subscriber(d.msisdn))) === 1) throw new EnrolmentError('DEVICE_IS_SUBSCRIBER');
     // 2. Claim the pointer (SET NX GET, one atomic command): of concurrent bindings to different
@@ -232,17 +220,24 @@ export class EnrolmentStore {
    */
   async unbindDevice(main: string, device: string): Promise<void> {
     const k = this.keys;
-    const pointer = k.deviceOwner(device);
-    const devices = k.devices(main);
-    const res = (await this.scripts.run('unbindDevice', [k.subscriber(main), devices], [device])) as ScriptAnswer;
-    // Not if the SIM is (again) bound here; re-checked after the delete, as in bindDevice, in case a
-    // concurrent binding to this main SIM succeeded in between (then the pointer is restored).
-    if ((await this.redis.hexists(devices, device)) === 0) {
-      if ((await this.scripts.run('releaseCode', [pointer], [main])) === 1 && (await this.redis.hexists(devices, device)) === 1) {
-        await this.redis.set(pointer, main, 'NX');
-      }
-    }
+    const res = (await this.scripts.run('unbindDevice', [k.subscriber(main), k.devices(main)], [device])) as ScriptAnswer;
+    await this.releaseDevicePointer(main, device);
     if (res[0] !== 'OK') refusal(res);
+  }
+
+  /**
+   * Drops a device SIM's owner pointer if it names this main SIM and the device is not in its
+   * devices hash. The two are in different slots: a concurrent binding of the same SIM to this main
+   * SIM may succeed between the check and the compare-and-delete, so the check is repeated after it
+   * and the pointer restored (SET NX) if the device turned up.
+   */
+  private async releaseDevicePointer(main: string, device: string): Promise<void> {
+    const pointer = this.keys.deviceOwner(device);
+    const devices = this.keys.devices(main);
+    if ((await this.redis.hexists(devices, device)) === 1) return;
+    if ((await this.scripts.run('releasePointer', [pointer], [main])) === 1 && (await this.redis.hexists(devices, device)) === 1) {
+      await this.redis.set(pointer, main, 'NX');
+    }
   }
 
   /** Top-up, applied once per reference. */
@@ -290,7 +285,7 @@ export class EnrolmentStore {
     const res = (await this.scripts.run('createMerchant', [k.merchant(m.code)], [m.code, m.name, now, m.msisdn ?? '', m.webhookUrl ?? '', secret])) as ScriptAnswer;
     if (res[0] === 'MERCHANT_EXISTS') {
       const [, createdAt, merchantPhone] = res;
-      if (phone && String(merchantPhone) !== m.msisdn) await this.scripts.run('releaseCode', [phone], [m.code]);
+      if (phone && String(merchantPhone) !== m.msisdn) await this.scripts.run('releasePointer', [phone], [m.code]);
       if (String(createdAt) !== '') await this.redis.zadd(k.merchantIndex(), 'NX', String(createdAt), m.code);
     }
     if (res[0] !== 'OK') refusal(res);

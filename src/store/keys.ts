@@ -9,15 +9,8 @@
  */
 export type Account = `subscriber:${string}` | `merchant:${string}` | 'float';
 
-/** The key every other key of an account extends: its balance hash. */
-function accountBase(p: string, a: Account): string {
-  if (a === 'float') return `${p}:{float}`;
-  if (a.startsWith('subscriber:')) return `${p}:sub:{${a.slice('subscriber:'.length)}}`;
-  return `${p}:merchant:{m:${a.slice('merchant:'.length)}}`;
-}
-
-/** The hash holding an account's `balance` field (the subscriber or merchant hash, or the float). */
-export function accountBalanceKey(keys: Keys, a: Account): string {
+/** The hash holding an account's `balance` field (the subscriber or merchant hash, or the float); its other keys extend it. */
+export function accountBalanceKey(keys: Pick<Keys, 'float' | 'subscriber' | 'merchant'>, a: Account): string {
   if (a === 'float') return keys.float();
   if (a.startsWith('subscriber:')) return keys.subscriber(a.slice('subscriber:'.length));
   return keys.merchant(a.slice('merchant:'.length));
@@ -59,7 +52,7 @@ export interface Keys {
   merchantIndex(): string;
   /** Hash: the float (issuing) account: `balance` (the negative of all e-money issued). */
   float(): string;
-  /** Stream: one account's journal lines, each written atomically with that account's balance (store/ledger.ts). */
+  /** Stream: one account's journal lines, each written atomically with that account's balance (store/journal.ts). */
   accountJournal(account: Account): string;
   /** Hash: postings applied to an account from another account's outbox, transfer id → JSON, so each lands once. */
   accountPostings(account: Account): string;
@@ -113,8 +106,10 @@ export interface Keys {
 
 export function createKeys(prefix: string): Keys {
   const p = prefix;
+  const balanceKeys = { subscriber: (m: string) => `${p}:sub:{${m}}`, merchant: (c: string) => `${p}:merchant:{m:${c}}`, float: () => `${p}:{float}` };
+  const accountBase = (a: Account) => accountBalanceKey(balanceKeys, a);
   return {
-    subscriber: (m) => `${p}:sub:{${m}}`,
+    subscriber: balanceKeys.subscriber,
     devices: (m) => `${p}:sub:{${m}}:devices`,
     payments: (m) => `${p}:sub:{${m}}:payments`,
     openPayments: (m) => `${p}:sub:{${m}}:open`,
@@ -125,14 +120,14 @@ export function createKeys(prefix: string): Keys {
     deviceOwner: (d) => `${p}:device:${d}`,
     codeOwner: (c) => `${p}:code:${c}`,
     paymentOwner: (id) => `${p}:payment:${id}`,
-    merchant: (c) => `${p}:merchant:{m:${c}}`,
+    merchant: balanceKeys.merchant,
     merchantRefunds: (c) => `${p}:merchant:{m:${c}}:refunds`,
     subscriberIndex: () => `${p}:subscribers`,
     merchantIndex: () => `${p}:merchants`,
-    float: () => `${p}:{float}`,
-    accountJournal: (a) => `${accountBase(p, a)}:journal`,
-    accountPostings: (a) => `${accountBase(p, a)}:postings`,
-    accountOutbox: (a) => `${accountBase(p, a)}:outbox`,
+    float: balanceKeys.float,
+    accountJournal: (a) => `${accountBase(a)}:journal`,
+    accountPostings: (a) => `${accountBase(a)}:postings`,
+    accountOutbox: (a) => `${accountBase(a)}:outbox`,
     outboxDue: () => `${p}:{outbox}:due`,
     ledgerEntries: () => `${p}:{ledger}:entries`,
     ledgerEntryIds: () => `${p}:{ledger}:entry-ids`,

@@ -40,6 +40,12 @@ export interface DueAccount {
   lease: number;
 }
 
+/**
+ * For settlements whose postings imply no notice: a subscriber's outbox owes only merchants and the
+ * float (the payer's refund SMS comes from a merchant's outbox).
+ */
+export const NO_NOTICE = async (): Promise<void> => undefined;
+
 /** Records read per round trip while settling one account. */
 const BATCH = 200;
 

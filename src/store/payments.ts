@@ -147,7 +147,7 @@ export class PaymentStore {
 
   /** Drops code pointers that still point at this main SIM (a pointer is never trusted alone). */
   async releaseCodes(codes: string[], main: string): Promise<void> {
-    await Promise.all(codes.map((code) => this.scripts.run('releaseCode', [this.keys.codeOwner(code)], [main])));
+    await Promise.all(codes.map((code) => this.scripts.run('releasePointer', [this.keys.codeOwner(code)], [main])));
   }
 
   /** The subscriber's ledger outbox is due for settlement (the merchant's side of her payment). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
-import { LedgerOutbox, type SettledPosting } from './ledger-outbox';
+import { LedgerOutbox, NO_NOTICE, type SettledPosting } from './ledger-outbox';
 
 export interface Refund {
   id: string;
@@ -57,9 +57,8 @@ export class RefundStore {
     await this.ledger.markDue(`merchant:${merchant}`, now);
     let r = await run();
     if (r[0] === 'NOT_POSTED') {
-      // Completed, but the merchant's side still waits in the payer's outbox: settle it first
-      // (a subscriber's outbox owes merchants and the float, whose postings imply no notice).
-      await this.ledger.settle(`subscriber:${main}`, async () => undefined);
+      // Completed, but the merchant's side still waits in the payer's outbox: settle it first.
+      await this.ledger.settle(`subscriber:${main}`, NO_NOTICE);
       r = await run();
     }
     switch (r[0]) {

@@ -17,7 +17,7 @@ export const SCRIPTS = {
   recordReplyPart: { numberOfKeys: 1 },
   claimDue: { numberOfKeys: 1 },
   finishClaim: { numberOfKeys: 1 },
-  releaseCode: { numberOfKeys: 1 },
+  releasePointer: { numberOfKeys: 1 },
   createSubscriber: { numberOfKeys: 5 },
   bindDevice: { numberOfKeys: 2 },
   unbindDevice: { numberOfKeys: 2 },

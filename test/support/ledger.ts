@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Account, Keys } from '../../src/store/keys';
 import { Journal, type LedgerCheck } from '../../src/store/journal';
-import { LedgerOutbox } from '../../src/store/ledger-outbox';
+import { LedgerOutbox, NO_NOTICE } from '../../src/store/ledger-outbox';
 import { registerScripts } from '../../src/store/scripts';
 import { waitFor } from './processes';
 
@@ -18,7 +18,7 @@ export async function settleAndCheck(redis: Redis, keys: Keys): Promise<LedgerCh
     ...(await redis.zrange(keys.subscriberIndex(), 0, -1)).map((m) => `subscriber:${m}`),
     ...(await redis.zrange(keys.merchantIndex(), 0, -1)).map((c) => `merchant:${c}`),
   ];
-  for (const a of new Set(accounts)) await ledger.settle(a as Account, async () => undefined);
+  for (const a of new Set(accounts)) await ledger.settle(a as Account, NO_NOTICE);
   return new Journal(redis, keys, scripts).verify();
 }
 

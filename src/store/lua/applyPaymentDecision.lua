@@ -3,7 +3,7 @@
   subscriber counters, and the payer's side of the ledger transfer — all or nothing. Every key is
   the subscriber's (one cluster slot): the merchant's side of the transfer and the merchant's
   notice leave through the subscriber's ledger outbox, settled into the merchant's slot by the
-  ledger relay (store/ledger.ts), idempotently by transfer id. The merchant's existence was checked
+  ledger relay (store/ledger-outbox.ts), idempotently by transfer id. The merchant's existence was checked
   by the decision (a payment to an unknown merchant is declined), and merchants are never removed.
   Optimistic concurrency: the decision was made on a snapshot at `expected version`; if anything
   of this subscriber changed since, nothing is written and the caller decides again.

@@ -1,7 +1,7 @@
 --[[
   Applies the other side of a transfer to an account, once per transfer id: the balance changes by
   the signed delta and the account's journal gets the entry's line, atomically, in the account's
-  slot only. Written from another account's ledger outbox (store/ledger.ts), by whichever relay
+  slot only. Written from another account's ledger outbox (store/ledger-outbox.ts), by whichever relay
   settles it first; a second application of the same transfer is a no-op that answers the balance
   recorded by the first, so a retried settlement sends the same notice.
 

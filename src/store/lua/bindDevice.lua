@@ -1,7 +1,7 @@
 --[[
   Binds an auxiliary (device) SIM to a main SIM, inside the main SIM's own keys (one hash slot).
   The global device owner pointer is claimed by the caller (EnrolmentStore.bindDevice, SET NX)
-  BEFORE this script and released by it (releaseCode.lua) when this script refuses; the caller also
+  BEFORE this script and released by it (releasePointer.lua) when this script refuses; the caller also
   refuses a device SIM that is a main SIM itself. Safe order: of concurrent bindings of one SIM to
   different main SIMs only the one holding the pointer reaches this script; bindings to the same
   main SIM (which all accept a pointer naming it) are serialised here by the HEXISTS, so exactly one

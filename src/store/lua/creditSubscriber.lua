@@ -3,7 +3,7 @@
   replay and changes nothing (it answers the balance recorded by the original credit); the same
   reference with another amount is refused. The credit is journaled as one entry from the float
   account (the issuer) on the subscriber's side; the float's side, which can never refuse, leaves
-  through the subscriber's ledger outbox (store/ledger.ts), so every key here is in her slot.
+  through the subscriber's ledger outbox (store/ledger-outbox.ts), so every key here is in her slot.
 
   KEYS[1] subscriber hash
   KEYS[2] credits hash of this subscriber (reference → amount, minor units)

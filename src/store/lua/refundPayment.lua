@@ -3,7 +3,7 @@
   that can refuse (its balance must cover the refund): the merchant's balance goes down and one
   journal line (merchant → subscriber) records it, all or nothing, in the merchant's slot only. The
   payer's side (which cannot refuse) and the payment.refunded event leave through the merchant's
-  ledger outbox (store/ledger.ts). What the payment was is read from the merchant's own posting of
+  ledger outbox (store/ledger-outbox.ts). What the payment was is read from the merchant's own posting of
   it (a payment is posted to the merchant only once completed), so no key of the payer is needed.
   The same reference with the same amount is a replay and answers the original refund; with another
   amount it is refused. Never more than what is left of the payment.

@@ -2,7 +2,7 @@
   Unbinds a device SIM from its main SIM, inside the main SIM's own keys (one hash slot): removes
   the devices hash field and bumps the subscriber's version, so that a decision taken on the old
   device list is re-made. The global device owner pointer is dropped by the caller AFTER this
-  script, and only if it still names this main SIM (releaseCode.lua, compare-and-delete), so the SIM
+  script, and only if it still names this main SIM (releasePointer.lua, compare-and-delete), so the SIM
   can be bound again elsewhere. Until then the pointer dangles, which is harmless: the payment
   decision re-checks the devices hash.
 
