@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { MoBatch, MoMessage } from '../queues';
-import { GroupCommit } from '../queues/group-commit';
+import { GroupCommit, groupJobId } from '../queues/group-commit';
 
 /** Job ids of group-committed MO jobs: `b<number of MOs>-<digest>`. */
 export const MO_BATCH_ID_PREFIX = 'b';
@@ -27,8 +26,7 @@ export function moGroupCommit(queue: Queue<MoMessage | MoBatch>, maxMos: number,
         await queue.add('mo', mos[0], { jobId: mos[0].id });
         return;
       }
-      const digest = createHash('sha1').update(mos.map((m) => m.id).join('\n')).digest('hex');
-      await queue.add('mos', { mos }, { jobId: `${MO_BATCH_ID_PREFIX}${mos.length}-${digest}` });
+      await queue.add('mos', { mos }, { jobId: groupJobId(MO_BATCH_ID_PREFIX, mos.map((m) => m.id)) });
     },
     maxMos,
     timeoutMs,

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MtJob, MtMessage } from '../queues';
-import { GroupCommit } from '../queues/group-commit';
+import { GroupCommit, groupJobId } from '../queues/group-commit';
 import type { Keys } from '../store/keys';
 import type { ReplyStore } from '../store/replies';
 import { metrics } from '../metrics';
@@ -46,8 +45,7 @@ export class Outbox {
           return;
         }
         const messages = steps.flatMap((x) => x.messages);
-        const digest = createHash('sha1').update(messages.map((m) => m.id).join('\n')).digest('hex');
-        await this.mtQueue.add('mt', { messages }, { jobId: `m${steps.length}-${digest}` });
+        await this.mtQueue.add('mt', { messages }, { jobId: groupJobId('m', steps.map((x) => x.correlationId)) });
       },
       groupMax,
       WRITE_TIMEOUT_MS,

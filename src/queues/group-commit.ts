@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { withTimeout } from './with-timeout';
 
 /**
@@ -44,4 +45,13 @@ export class GroupCommit<T> {
       this.writing = false;
     }
   }
+}
+
+/**
+ * The job id of a group of several items: `<prefix><count>-<sha1 of their ids>`, deterministic for
+ * the same group, and saying how many items the job holds (an operator or the benchmark can count
+ * the waiting items from the queue's ids alone).
+ */
+export function groupJobId(prefix: string, ids: string[]): string {
+  return `${prefix}${ids.length}-${createHash('sha1').update(ids.join('\n')).digest('hex')}`;
 }
