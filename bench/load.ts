@@ -80,6 +80,8 @@ export interface SaturationResult {
   timeouts: number;
   /** Times the backlog was found empty during the measured window (offer did not keep up). */
   starved: number;
+  /** Growth per second of `sideCounter` over the same window (e.g. HTTP requests Kannel made). */
+  sideRatePerSecond?: number;
 }
 
 export interface SaturationOptions {
@@ -88,6 +90,8 @@ export interface SaturationOptions {
   /** Backlog (offered - acknowledged) kept between these bounds. */
   lowWater: number;
   highWater: number;
+  /** Another counter read at the window's edges (what the ESME passed on, beyond acknowledging). */
+  sideCounter?: () => Promise<number>;
 }
 
 export async function saturate(simUrl: string, message: (i: number) => MoIn, o: SaturationOptions): Promise<SaturationResult> {
@@ -95,15 +99,15 @@ export async function saturate(simUrl: string, message: (i: number) => MoIn, o: 
   let offered = 0;
   let starved = 0;
   const t0 = Date.now();
-  let start: { t: number; acked: number } | null = null;
-  let end: { t: number; acked: number } | null = null;
+  let start: { t: number; acked: number; side?: number } | null = null;
+  let end: { t: number; acked: number; side?: number } | null = null;
   for (;;) {
     const c = await counters(simUrl);
     const now = Date.now();
     const done = c.mo_acked + c.mo_perm_errors;
-    if (!start && now - t0 >= o.warmupMs) start = { t: now, acked: c.mo_acked };
+    if (!start && now - t0 >= o.warmupMs) start = { t: now, acked: c.mo_acked, side: await o.sideCounter?.() };
     if (start && now - start.t >= o.measureMs) {
-      end = { t: now, acked: c.mo_acked };
+      end = { t: now, acked: c.mo_acked, side: await o.sideCounter?.() };
       break;
     }
     const backlog = offered - done;
@@ -127,6 +131,7 @@ export async function saturate(simUrl: string, message: (i: number) => MoIn, o: 
     permErrors: c.mo_perm_errors,
     timeouts: c.mo_timeouts,
     starved,
+    ...(start!.side !== undefined && end.side !== undefined ? { sideRatePerSecond: (end.side - start!.side) / seconds } : {}),
   };
 }
 

@@ -198,9 +198,14 @@ export class Rig {
   }
 
   private spawnNode(name: string, script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Proc {
+    return this.spawnProgram(name, process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], env);
+  }
+
+  /** Any program as a registered child of the run (Kannel's boxes, say), its output in the run's logs. */
+  spawnProgram(name: string, file: string, args: string[], env: Record<string, string> = {}): Proc {
     const logFile = path.join(this.workDir, 'logs', `${String(++this.serial).padStart(2, '0')}-${name}.log`);
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+    const child = spawn(file, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', fd, fd],
@@ -223,6 +228,13 @@ export class Rig {
       ...env,
     }, nodeArgs);
     await p.waitForLine(/simpair ready/, 30_000);
+    return p;
+  }
+
+  /** A node script of the bench (bench/<file>) as its own process, ready when it prints `ready`. */
+  async startBenchScript(name: string, file: string, args: string[], ready: RegExp): Promise<Proc> {
+    const p = this.spawnNode(name, path.join('bench', file), args, {});
+    await p.waitForLine(ready, 15_000);
     return p;
   }
 

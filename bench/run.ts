@@ -24,6 +24,7 @@ import { profilesIn, summariseProfile, type ProfileSummary } from './profile';
 import { printTable, renderMarkdown, targetsOf } from './report';
 import { growthPerUnit, profileKeyspace, type GrowthRow } from './keyspace';
 import { runScaleOut, type ScaleRow, type ScaleSettings } from './scale';
+import { findKannel, Kannel } from './kannel';
 
 export interface Settings {
   satReps: number;
@@ -128,6 +129,8 @@ export interface Results {
   settings: Settings & { roleEnv: Record<string, string>; logLevel: string; simEnv: Record<string, string>; workerProcesses: number };
   ceiling: { reps: SaturationRep[]; median: number };
   ingest: { everysec: { reps: SaturationRep[]; median: number }; always: { reps: SaturationRep[]; median: number }; alwaysCostPct: number };
+  /** Step 7: Kannel's MO→HTTP rate on the same simulator; null when Kannel is not installed (absent in older results). */
+  kannel?: { version: string; reps: SaturationRep[]; ackMedian: number; httpMedian: number } | null;
   e2e: {
     ramp: RampResult | null;
     steps: StepResult[];
@@ -152,7 +155,7 @@ export interface Results {
   memory: MemoryResult | null;
   /** Scale-out: 1, 2, 4 workers on one Redis and on a 3-master cluster (absent in older results). */
   scaleOut?: ScaleRow[] | null;
-  ratios: { ingestOverCeiling: number; e2ePairsOverCeiling: number | null; e2eMosOverCeiling: number | null };
+  ratios: { ingestOverCeiling: number; e2ePairsOverCeiling: number | null; e2eMosOverCeiling: number | null; ingestOverKannel?: number | null };
 }
 
 interface Args {
@@ -270,13 +273,32 @@ async function benchRun(rig: Rig, s: Settings, args: Args): Promise<void> {
   // ceiling with the bare ESME bound, then durable ingest with the gateway bound instead, under
   // appendfsync everysec and always. The worker runs from the first ingest on, but the MO queue is
   // paused: no MO is processed, the ingest figure is intake alone.
-  say('1, 2, 6. raw SMPP ceiling (simulator → bare ESME) and durable MO ingest (simulator → gateway → Redis; MO queue paused), alternating');
+  say('1, 2, 6, 7. raw SMPP ceiling (simulator → bare ESME), Kannel (simulator → bearerbox → smsbox → HTTP) and durable MO ingest (simulator → gateway → Redis; MO queue paused), alternating');
   const sat = { lowWater: 150, highWater: 300 };
   const moQueue = new Queue(QUEUE.mo, { connection: redis, prefix: QUEUE_PREFIX });
   await moQueue.pause();
   await saturate(rig.simUrl, uniqueMo, { warmupMs: s.warmupMs, measureMs: 300, ...sat }); // warm-up, discarded
   let gw: Proc | null = null;
   let wk: Proc | null = null;
+  // 7. Kannel on the same simulator, alternating with the others (bench/kannel.ts).
+  const kannel = findKannel();
+  results.kannel = kannel ? { version: kannel.version, reps: [], ackMedian: NaN, httpMedian: NaN } : null;
+  if (!kannel) say('   kannel   not installed (apt-get install kannel): step 7 skipped');
+  const smsc = { host: '127.0.0.1', port: Number(new URL(rig.smppUrl).port), systemId: 'simpair', password: 'secret' };
+  const kannelRun = async (install: NonNullable<typeof kannel>): Promise<SaturationRep> => {
+    const k = await Kannel.start(rig, install, smsc);
+    try {
+      const before = await k.httpRequests();
+      const r = await measuredSaturation(rig, { simulator: rig.sim!.pid, ...k.pids, bench: process.pid }, () =>
+        saturate(rig.simUrl, uniqueMo, { warmupMs: s.satWarmupMs, measureMs: s.satMeasureMs, ...sat, sideCounter: () => k.httpRequests() }),
+      );
+      // Kannel queues what it acknowledged faster than it passes on: let it finish before it stops.
+      if (!(await k.drained(before + r.acked, 30_000))) say('   kannel   did not pass every acknowledged MO on within 30 s');
+      return r;
+    } finally {
+      await k.stop();
+    }
+  };
   const satRun = (pids: Record<string, number>) => measuredSaturation(rig, pids, () => saturate(rig.simUrl, uniqueMo, { warmupMs: s.satWarmupMs, measureMs: s.satMeasureMs, ...sat }));
   for (let i = 0; i < Math.max(s.satReps, s.ingestReps); i++) {
     if (i < s.satReps) {
@@ -288,6 +310,12 @@ async function benchRun(rig: Rig, s: Settings, args: Args): Promise<void> {
       const r = await satRun({ redis: rig.redisPid, simulator: rig.sim!.pid, esme: esme.pid, bench: process.pid });
       results.ceiling.reps.push(r);
       say(`   ceiling  ${round(r.ratePerSecond)} MO/s (other load ${r.otherLoadPct} % of a core)`);
+    }
+    if (kannel && i < s.ingestReps) {
+      await esme.unbind();
+      const r = await kannelRun(kannel);
+      results.kannel!.reps.push(r);
+      say(`   kannel   ${round(r.sideRatePerSecond ?? NaN)} MO/s to HTTP (${round(r.ratePerSecond)} MO/s acknowledged; other load ${r.otherLoadPct} % of a core)`);
     }
     if (i < s.ingestReps) {
       await esme.unbind();
@@ -322,6 +350,11 @@ async function benchRun(rig: Rig, s: Settings, args: Args): Promise<void> {
   results.ingest.always.median = median(results.ingest.always.reps.map((r) => r.ratePerSecond));
   results.ingest.alwaysCostPct = round((1 - results.ingest.always.median / results.ingest.everysec.median) * 100, 1);
   results.ratios.ingestOverCeiling = round(results.ingest.everysec.median / results.ceiling.median, 3);
+  if (results.kannel) {
+    results.kannel.ackMedian = median(results.kannel.reps.map((r) => r.ratePerSecond));
+    results.kannel.httpMedian = median(results.kannel.reps.map((r) => r.sideRatePerSecond ?? NaN));
+    results.ratios.ingestOverKannel = round(results.ingest.everysec.median / results.kannel.httpMedian, 2);
+  }
 
   // 3. End-to-end payments.
   say(`3. end-to-end payments: enrolling ${s.subscribers} subscribers with a device each`);
