@@ -80,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cfg.redis.url && cfg.redis.clusterNodes.length) {
     throw new ConfigError(['REDIS_CLUSTER_NODES (redis.clusterNodes): set either it or REDIS_URL (redis.url), not both']);
   }
+  const retentionProblems = retentionConflicts(cfg, envNameOf);
+  if (retentionProblems.length) throw new ConfigError(retentionProblems);
   if (cfg.smpp.reconnectMaxMs < cfg.smpp.reconnectBaseMs) {
     throw new ConfigError(['smpp.reconnectMaxMs: must not be below smpp.reconnectBaseMs']);
   }
@@ -119,3 +121,17 @@ function adminTokenConflicts(single: AdminTokenDigest | null, list: AdminTokenDi
   return problems;
 }
 
+
+/** Records must outlive what they guard against (schema.ts, retention). */
+function retentionConflicts(cfg: Config, envNameOf: Map<string, string>): string[] {
+  const label = (path: string): string => (envNameOf.has(path) ? `${envNameOf.get(path)} (${path})` : path);
+  const problems: string[] = [];
+  if (cfg.retention.appliedMoSeconds < cfg.mo.dedupeWindowSeconds) {
+    problems.push(`${label('retention.appliedMoSeconds')}: must be at least mo.dedupeWindowSeconds (${cfg.mo.dedupeWindowSeconds}): a redelivery within the window would be applied again`);
+  }
+  const longestDeadline = Math.max(...Object.values(cfg.replies.deadlineSeconds));
+  if (cfg.retention.replySeconds < longestDeadline) {
+    problems.push(`${label('retention.replySeconds')}: must be at least the longest replies.deadlineSeconds (${longestDeadline}): receipts of replies still valid would find no record`);
+  }
+  return problems;
+}

@@ -265,6 +265,25 @@ export const configSchema = z.object({
     /** When the check does not answer in time: `refuse` the request (default) or `allow` it. */
     onUnavailable: z.enum(['refuse', 'allow']),
   }),
+  /**
+   * How long records that only guard against what can still arrive are kept (README "Deploying":
+   * Redis is sized by bytes per pair × rate × these). Payments, journal lines and transfer ids are
+   * kept for good; these expire.
+   */
+  retention: z.object({
+    /**
+     * An applied-MO marker (with the replies of its step, re-sent by a retried job): as long as the
+     * same MO can be processed again — a BullMQ retry, a stalled job, a redelivery requeued under its
+     * first id. At least mo.dedupeWindowSeconds (checked in loadConfig).
+     */
+    appliedMoSeconds: positiveInt,
+    /**
+     * A reply's record and its parts' SMSC-id pointers: as long as a delivery receipt can still come
+     * (the longest reply deadline, which is also its validity_period, plus the SMSC's own delay).
+     * At least the longest replies.deadlineSeconds (checked in loadConfig).
+     */
+    replySeconds: positiveInt,
+  }),
   /** Merchant webhooks: one attempt's time limit, and how long an event is retried. */
   webhooks: z.object({ timeoutMs: positiveInt, deadlineSeconds: positiveInt }),
   worker: z.object({
@@ -326,6 +345,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'SMPP_PASSWORD', path: 'smpp.password', parse: asString },
   { env: 'SERVICE_NUMBER', path: 'serviceNumber', parse: asString },
   { env: 'HTTP_PORT', path: 'http.port', parse: asInt },
+  { env: 'RETENTION_APPLIED_MO_SECONDS', path: 'retention.appliedMoSeconds', parse: asInt },
+  { env: 'RETENTION_REPLY_SECONDS', path: 'retention.replySeconds', parse: asInt },
   { env: 'HTTP_HOST', path: 'http.host', parse: asString },
   { env: 'METRICS_PORT', path: 'http.metricsPort', parse: asInt },
   { env: 'ADMIN_TOKEN', path: 'adminToken', parse: asString },

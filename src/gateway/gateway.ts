@@ -88,7 +88,7 @@ export class Gateway {
     const intake = createIntake({
       gateway: this.deps.name,
       moWriter: moGroupCommit(this.moQueue, config.mo.groupCommitMax, ENQUEUE_TIMEOUT_MS),
-      receipts: createReceiptIntake({ replies: new ReplyStore(this.deps.intakeStoreRedis, keys, scripts), log }),
+      receipts: createReceiptIntake({ replies: new ReplyStore(this.deps.intakeStoreRedis, keys, scripts, config.retention.replySeconds), log }),
       identities: new MoIdentityStore(scripts),
       reassembly,
       keys,
@@ -117,7 +117,7 @@ export class Gateway {
       this.connections.push(conn);
     }
 
-    const replies = new ReplyStore(this.deps.mtStoreRedis, keys, mtScripts);
+    const replies = new ReplyStore(this.deps.mtStoreRedis, keys, mtScripts, config.retention.replySeconds);
     this.mtWorker = new Worker<MtJob>(
       QUEUE.mt,
       createSender({

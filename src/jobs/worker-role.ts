@@ -55,12 +55,12 @@ export class WorkerRole {
     const prefix = config.redis.queuePrefix;
     const keys = createKeys(config.redis.keyPrefix);
     const scripts = registerScripts(storeRedis);
-    const replies = new ReplyStore(storeRedis, keys, scripts);
+    const replies = new ReplyStore(storeRedis, keys, scripts, config.retention.replySeconds);
     const mtQueue = new Queue<MtJob>(QUEUE.mt, { connection: redis, prefix, defaultJobOptions: MT_JOB_OPTIONS(config) });
     this.queues.push(mtQueue);
     const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax);
     const expiries = new ExpiryStore(storeRedis, keys, scripts);
-    const store = new PaymentStore(storeRedis, keys, scripts);
+    const store = new PaymentStore(storeRedis, keys, scripts, config.retention.appliedMoSeconds);
     // A job whose worker died is handed to another after its lock lapses; processors are idempotent.
     const recovery = { connection: redis, prefix, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: 5 };
     const stepDeps = { store, outbox, expiries, rules: paymentRules(config), log };

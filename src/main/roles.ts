@@ -78,7 +78,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     const scripts = registerScripts(redis);
     // The API sends SMS too (a refund notice): through the reply queue like every reply.
     const apiMtQueue = new Queue<MtJob>(QUEUE.mt, { connection: redis, prefix: config.redis.queuePrefix, defaultJobOptions: MT_JOB_OPTIONS(config) });
-    const apiOutbox = new Outbox(apiMtQueue, new ReplyStore(redis, keys, scripts), redis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
+    const apiOutbox = new Outbox(apiMtQueue, new ReplyStore(redis, keys, scripts, config.retention.replySeconds), redis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
     stops.push(() => apiMtQueue.close());
     const app = createApp({
       redis,

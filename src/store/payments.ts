@@ -37,12 +37,6 @@ const APPLY_ERRORS: Record<string, string> = {
   TRANSFER_MISMATCH: 'a transfer with this id but other content was already applied',
 };
 
-/**
- * Applied-MO markers live as long as a retry can plausibly come: BullMQ's last attempt of an MO job
- * is minutes away, stalled-job recovery seconds, and intake dedupe covers SMSC redeliveries; a day
- * leaves a wide margin without keeping a record per message for a week.
- */
-const APPLIED_TTL_SECONDS = 24 * 3600;
 
 export interface SenderLookup {
   isSubscriber: boolean;
@@ -60,6 +54,11 @@ export class PaymentStore {
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly scripts: ScriptClient,
+    /**
+     * How long an applied-MO marker is kept (retention.appliedMoSeconds): as long as the same MO can
+     * be processed again — BullMQ's last attempt, stalled-job recovery, a redelivery requeued.
+     */
+    private readonly appliedRetentionSeconds: number,
   ) {
     this.ledger = new LedgerOutbox(redis, keys, scripts);
   }
@@ -166,7 +165,7 @@ export class PaymentStore {
       JSON.stringify(decision.subscriber),
       decision.transfer ? JSON.stringify(decision.transfer) : '',
       JSON.stringify(record),
-      APPLIED_TTL_SECONDS,
+      this.appliedRetentionSeconds,
     ];
     for (const pay of decision.payments) args.push(pay.id, pay.state, pay.createdAt, JSON.stringify(pay));
     // The id → main pointers are claimed first: a new payment whose id already points at another

@@ -3,8 +3,6 @@ import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
 import type { ReplyState } from '../queues';
 
-/** How long reply records and SMSC-id pointers are kept: long enough for late receipts (days). */
-const REPLY_TTL_SECONDS = 3 * 24 * 3600;
 /** How long a receipt that overtook its submit_sm_resp waits for it. */
 const ORPHAN_TTL_SECONDS = 600;
 
@@ -50,6 +48,8 @@ export class ReplyStore {
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly scripts: ScriptClient,
+    /** How long reply records and SMSC-id pointers are kept (retention.replySeconds: late receipts come days later). */
+    private readonly retentionSeconds: number,
   ) {}
 
   /**
@@ -61,7 +61,7 @@ export class ReplyStore {
     return Promise.all(
       replies.map(async (r) => {
         const key = this.keys.reply(r.id);
-        const res = await this.redis.multi().hsetnx(key, 'state', 'queued').hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, REPLY_TTL_SECONDS).exec();
+        const res = await this.redis.multi().hsetnx(key, 'state', 'queued').hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, this.retentionSeconds).exec();
         return Number(res?.[0]?.[1] ?? 0) === 1;
       }),
     );
@@ -74,8 +74,8 @@ export class ReplyStore {
   async recordPart(id: string, smscId: SmscId, part: number, totalParts: number, now: number): Promise<void> {
     // Three slots: issued together (one write with auto-pipelining), not as one pipeline.
     const [, , orphan] = await Promise.all([
-      this.scripts.run('recordReplyPart', [this.keys.reply(id)], [smscId.raw, part, totalParts, now, REPLY_TTL_SECONDS]),
-      this.redis.set(this.keys.smscMessage(smscId.key), id, 'EX', REPLY_TTL_SECONDS),
+      this.scripts.run('recordReplyPart', [this.keys.reply(id)], [smscId.raw, part, totalParts, now, this.retentionSeconds]),
+      this.redis.set(this.keys.smscMessage(smscId.key), id, 'EX', this.retentionSeconds),
       this.redis.get(this.keys.orphanReceipt(smscId.key)),
     ]);
     if (!orphan) return;

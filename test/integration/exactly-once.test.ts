@@ -90,12 +90,14 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
   });
 
   it('applies a transfer id once and refuses the same id with other content', async () => {
-    const store = new PaymentStore(client, keys, registerScripts(client));
+    const store = new PaymentStore(client, keys, registerScripts(client), 4321);
     const version = Number(await client.hget(keys.subscriber(MAIN), 'version'));
     const transfer = { id: 'PTESTTRANSF1', fromMsisdn: MAIN, toMerchant: 'SHOP42', amountMinor: 5_00 };
     const first = await store.apply(MAIN, 'ledger-1', version, decision('completed', { transfer }), Date.now());
     assert.equal(first.kind, 'ok');
     assert.equal(await client.hget(keys.subscriber(MAIN), 'balance'), String(85_00));
+    const markerTtl = await client.ttl(keys.appliedMo(MAIN, 'ledger-1'));
+    assert.ok(markerTtl > 4300 && markerTtl <= 4321, `applied marker TTL ${markerTtl} s, expected the configured 4321 s`);
     // Same transfer, another step: nothing moves again.
     const again = await store.apply(MAIN, 'ledger-2', version + 1, decision('completed', { transfer }), Date.now());
     assert.equal(again.kind, 'ok');
@@ -109,7 +111,7 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
   });
 
   it('refuses a debit below zero inside the script even if a decision asked for it', async () => {
-    const store = new PaymentStore(client, keys, registerScripts(client));
+    const store = new PaymentStore(client, keys, registerScripts(client), 3600);
     const version = Number(await client.hget(keys.subscriber(MAIN), 'version'));
     const transfer = { id: 'PTESTTRANSF2', fromMsisdn: MAIN, toMerchant: 'SHOP42', amountMinor: 1_000_00 };
     await assert.rejects(

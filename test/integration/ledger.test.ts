@@ -41,7 +41,7 @@ describe('ledger: the journal (integration)', function () {
     client = redis.client();
     const scripts = registerScripts(client);
     enrol = new EnrolmentStore(client, keys, scripts);
-    payments = new PaymentStore(client, keys, scripts);
+    payments = new PaymentStore(client, keys, scripts, 3600);
     refunds = new RefundStore(client, keys, scripts);
     journal = new Journal(client, keys, scripts);
     ledger = new LedgerOutbox(client, keys, scripts);

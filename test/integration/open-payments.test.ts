@@ -23,7 +23,7 @@ describe('open payments in the subscriber hash (integration)', function () {
     client = redis.client();
     const scripts = registerScripts(client);
     await new EnrolmentStore(client, keys, scripts).createSubscriber({ msisdn: MAIN, balanceMinor: 10_000 }, Date.now());
-    store = new PaymentStore(client, keys, scripts);
+    store = new PaymentStore(client, keys, scripts, 3600);
   });
   after(async () => {
     client?.disconnect();

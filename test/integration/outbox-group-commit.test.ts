@@ -22,7 +22,7 @@ describe('reply group commit (integration)', function () {
     redis = await startRedis();
     client = redis.client();
     queue = new Queue<MtJob>('mt', { connection: client, prefix: '{simpair}' });
-    outbox = new Outbox(queue, new ReplyStore(client, keys, registerScripts(client)), client, keys, 10, () => 60_000, 50);
+    outbox = new Outbox(queue, new ReplyStore(client, keys, registerScripts(client), 3600), client, keys, 10, () => 60_000, 50);
   });
   after(async () => {
     await queue?.close();

@@ -29,7 +29,7 @@ describe('reply and expiry stores (integration)', function () {
   });
 
   it('a receipt that overtakes its submit_sm_resp is kept and applied when the part is recorded', async () => {
-    const replies = new ReplyStore(client, keys, registerScripts(client));
+    const replies = new ReplyStore(client, keys, registerScripts(client), 3600);
     await replies.markQueued([{ id: 'r1', to: '254700000001', kind: 'paid' }], Date.now());
     // The SMSC answered submit_sm with hex 0x1f and its receipt says decimal 31, before we recorded the answer.
     assert.equal(await replies.applyReceipt({ smscId: id('31', 'decimal'), state: 'DELIVERED', delivered: true, final: true }, Date.now()), 'orphan');
@@ -39,8 +39,18 @@ describe('reply and expiry stores (integration)', function () {
     assert.deepEqual(await client.keys('sp:receipt:orphan:*'), [], 'the orphan is gone once applied');
   });
 
+  it('keeps a reply record and its SMSC-id pointers for the configured retention, no longer', async () => {
+    const replies = new ReplyStore(client, keys, registerScripts(client), 1234);
+    await replies.markQueued([{ id: 'r-ttl', to: '254700000001', kind: 'help' }], Date.now());
+    await replies.recordPart('r-ttl', id('ttl-1'), 1, 1, Date.now());
+    for (const key of [keys.reply('r-ttl'), keys.smscMessage(id('ttl-1').key)]) {
+      const ttl = await client.ttl(key);
+      assert.ok(ttl > 1200 && ttl <= 1234, `${key}: TTL ${ttl} s, expected the configured 1234 s`);
+    }
+  });
+
   it('records parts in order: sent after the last part, delivered after every part is delivered', async () => {
-    const replies = new ReplyStore(client, keys, registerScripts(client));
+    const replies = new ReplyStore(client, keys, registerScripts(client), 3600);
     await replies.markQueued([{ id: 'r2', to: '254700000001', kind: 'help' }], Date.now());
     await replies.recordPart('r2', id('a1'), 1, 2, Date.now());
     assert.equal((await replies.get('r2'))?.state, 'queued');
@@ -55,7 +65,7 @@ describe('reply and expiry stores (integration)', function () {
   });
 
   it('a failed part fails the reply, and a later receipt does not revive it', async () => {
-    const replies = new ReplyStore(client, keys, registerScripts(client));
+    const replies = new ReplyStore(client, keys, registerScripts(client), 3600);
     await replies.markQueued([{ id: 'r3', to: '254700000001', kind: 'help' }], Date.now());
     await replies.recordPart('r3', id('b1'), 1, 1, Date.now());
     await replies.applyReceipt({ smscId: id('b1'), state: 'UNDELIVERABLE', delivered: false, final: true }, Date.now());
@@ -82,7 +92,7 @@ describe('reply and expiry stores (integration)', function () {
   });
 
   it('a receipt id in another base than configured does not find the reply (no guessing: hex 1234 is not decimal 1234)', async () => {
-    const replies = new ReplyStore(client, keys, registerScripts(client));
+    const replies = new ReplyStore(client, keys, registerScripts(client), 3600);
     await replies.markQueued([{ id: 'r4', to: '254700000001', kind: 'paid' }], Date.now());
     await replies.recordPart('r4', id('1234', 'hex'), 1, 1, Date.now());
     assert.equal(await replies.applyReceipt({ smscId: id('1234', 'decimal'), state: 'DELIVERED', delivered: true, final: true }, Date.now()), 'orphan');

@@ -49,6 +49,14 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1' }), /REDIS_CLUSTER_NODES \(redis.clusterNodes.0\): must be host:port/);
   });
 
+  it('keeps guard records at least as long as what they guard against can still arrive', () => {
+    const c = loadConfig({ RETENTION_APPLIED_MO_SECONDS: '600', RETENTION_REPLY_SECONDS: '90000' });
+    assert.deepEqual(c.retention, { appliedMoSeconds: 600, replySeconds: 90000 });
+    assert.throws(() => loadConfig({ RETENTION_APPLIED_MO_SECONDS: '60' }), /RETENTION_APPLIED_MO_SECONDS \(retention.appliedMoSeconds\): must be at least mo.dedupeWindowSeconds \(120\)/);
+    assert.throws(() => loadConfig({ RETENTION_REPLY_SECONDS: '3600' }), /RETENTION_REPLY_SECONDS \(retention.replySeconds\): must be at least the longest replies.deadlineSeconds \(86400\)/);
+    assert.throws(() => loadConfig({ RETENTION_REPLY_SECONDS: 'a week' }), /RETENTION_REPLY_SECONDS \(retention.replySeconds\)/);
+  });
+
   it('shares the carrier limit per account only when asked', () => {
     assert.equal(loadConfig({}).smpp.throughputScope, 'per-bind');
     assert.equal(loadConfig({ SMPP_THROUGHPUT_SCOPE: 'per-account' }).smpp.throughputScope, 'per-account');
