@@ -112,6 +112,20 @@ function ttlText(ttls: number[], sampled: number): string {
   return share < 0.9 ? `${d} (some none)` : d;
 }
 
+const UNATTRIBUTED = '(not attributed: keyspace tables, allocator, sampling error)';
+
+/**
+ * What of a growth table stays once every TTL has run out: the kinds of key without a TTL (and the
+ * fixed-name keys: journals, indexes, streams), plus the unattributed rest in the same proportion.
+ */
+export function keptAfterRetention(rows: GrowthRow[]): number {
+  const attributed = rows.filter((r) => r.what !== UNATTRIBUTED);
+  const kept = attributed.filter((r) => r.ttl.startsWith('none') || r.ttl === '–').reduce((s, r) => s + r.bytesPerUnit, 0);
+  const all = attributed.reduce((s, r) => s + r.bytesPerUnit, 0);
+  const rest = rows.find((r) => r.what === UNATTRIBUTED)?.bytesPerUnit ?? 0;
+  return Math.round(kept + (all > 0 ? (rest * kept) / all : 0));
+}
+
 /**
  * Memory growth between two profiles per unit (pending payment, completed pair), by kind of key,
  * largest first; what the sample cannot attribute (hash-table growth, allocator) is the last row.
@@ -133,6 +147,6 @@ export function growthPerUnit(before: KeyspaceProfile, after: KeyspaceProfile, u
   rows.sort((x, y) => y.bytesPerUnit - x.bytesPerUnit);
   const totalPerUnit = Math.round((after.usedMemory - before.usedMemory) / units);
   const attributed = rows.reduce((s, r) => s + r.bytesPerUnit, 0);
-  rows.push({ what: '(not attributed: keyspace tables, allocator, sampling error)', keysPerUnit: 0, bytesPerUnit: totalPerUnit - attributed, ttl: '–' });
+  rows.push({ what: UNATTRIBUTED, keysPerUnit: 0, bytesPerUnit: totalPerUnit - attributed, ttl: '–' });
   return { rows, totalPerUnit };
 }

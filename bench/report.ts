@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ROOT } from './rig';
 import type { ProfileResults, Results } from './run';
 import type { StepResult } from './e2e';
-import type { GrowthRow } from './keyspace';
+import { keptAfterRetention, type GrowthRow } from './keyspace';
 
 const n0 = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Math.round(x).toLocaleString('en-US'));
 const n1 = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : (Math.round(x * 10) / 10).toLocaleString('en-US'));
@@ -75,6 +75,15 @@ export function targetsOf(r: Results): Target[] {
       target: 'flat',
       measured: `gateway ${r.soak.gateway.changePct >= 0 ? '+' : ''}${r.soak.gateway.changePct} %, worker ${r.soak.worker.changePct >= 0 ? '+' : ''}${r.soak.worker.changePct} % over ${r.soak.seconds} s${short ? ' (too short to judge a leak: GC sawtooth and young heaps; npm run bench -- --soak 300)' : ''}`,
       met: short ? null : flat,
+    });
+  }
+  if (r.soak?.perCompletedPair?.length) {
+    const kept = keptAfterRetention(r.soak.perCompletedPair);
+    out.push({
+      name: '< 1 KiB left per completed pair after the retention horizon',
+      target: '< 1,024 B',
+      measured: `${n0(kept)} B (the soak's growth per pair in keys without a TTL and in journals, indexes and streams; ${n0(r.soak.redisBytesPerPair)} B before the TTLs run out)`,
+      met: kept < 1024,
     });
   }
   if (r.memory) {
@@ -221,7 +230,7 @@ export function renderMarkdown(r: Results, profile: ProfileResults | null): stri
     '',
     mdTable(['#', 'measurement', 'result', 'notes'], rows(r).map((x) => [x.id, x.what, `**${x.result}**`, x.note])),
     '',
-    '### Targets (issue 5)',
+    '### Targets (issues 5 and 13)',
     '',
     mdTable(['target', 'measured', 'met'], targetsOf(r).map((t) => [t.name, t.measured, t.met === null ? 'n/a' : t.met ? '**yes**' : '**no**'])),
     '',
