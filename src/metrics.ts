@@ -14,6 +14,8 @@ export const metrics = {
   concatExpired: new Counter({ name: 'simpair_mo_concat_expired_total', help: 'Concatenated MOs given up incomplete after smpp.reassemblyTtlMs', registers: [registry] }),
   imsiUnreadable: new Counter({ name: 'simpair_mo_imsi_unreadable_total', help: 'MOs whose IMSI TLV was present but could not be read', labelNames: ['reason'], registers: [registry] }),
   moTempFail: new Counter({ name: 'simpair_mo_temporary_failures_total', help: 'MOs answered ESME_RX_T_APPN because they could not be queued', registers: [registry] }),
+  moThrottled: new Counter({ name: 'simpair_mo_throttled_total', help: 'MOs answered ESME_RTHROTTLED because the MO backlog was past mo.maxBacklogSeconds (the SMSC redelivers them)', registers: [registry] }),
+  moIntakeThrottling: new Gauge({ name: 'simpair_mo_intake_throttling', help: '1 while this gateway answers new MOs ESME_RTHROTTLED (MO backlog past its limit), else 0', registers: [registry] }),
   moParts: new Counter({ name: 'simpair_mo_parts_total', help: 'Concatenated MO parts stored', registers: [registry] }),
   dlrReceived: new Counter({ name: 'simpair_dlr_received_total', help: 'Delivery receipts received, by state', labelNames: ['state'], registers: [registry] }),
   dlrOrphans: new Counter({ name: 'simpair_dlr_orphans_total', help: 'Receipts that arrived before their submit_sm_resp was recorded (kept, applied when it is)', registers: [registry] }),

@@ -225,6 +225,12 @@ export const configSchema = z.object({
     groupCommitMax: positiveInt,
     /** How long the SMSC waits for our deliver_sm_resp before it redelivers (an answer later is "late"). */
     smscResponseTimeoutMs: positiveInt,
+    /**
+     * Back-pressure: while the oldest MO waiting for a worker has waited longer than this, new MOs
+     * are answered ESME_RTHROTTLED (the SMSC redelivers them) until the wait is under half of it
+     * (gateway/backlog-guard.ts). 0 switches it off.
+     */
+    maxBacklogSeconds: z.number().int().min(0).max(86400),
     /** How long an SMSC message id (smpp.messageIdTlvTag) is remembered. */
     messageIdRetentionSeconds: positiveInt,
     repliesPerMsisdnPerMinute: positiveInt,
@@ -386,6 +392,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'SMPP_LATE_RESPONSE_GRACE_MS', path: 'smpp.lateResponseGraceMs', parse: asInt },
   { env: 'MO_SMSC_RESPONSE_TIMEOUT_MS', path: 'mo.smscResponseTimeoutMs', parse: asInt },
   { env: 'MO_DEDUPE_WINDOW_SECONDS', path: 'mo.dedupeWindowSeconds', parse: asInt },
+  { env: 'MO_MAX_BACKLOG_SECONDS', path: 'mo.maxBacklogSeconds', parse: asInt },
   { env: 'MO_GROUP_COMMIT_MAX', path: 'mo.groupCommitMax', parse: asInt },
   { env: 'REPLIES_PER_MSISDN_PER_MINUTE', path: 'mo.repliesPerMsisdnPerMinute', parse: asInt },
   { env: 'EMBEDDED_DATA_DIR', path: 'embedded.dataDir', parse: asString },

@@ -17,6 +17,7 @@ import { moGroupCommit } from './mo-group-commit';
 import { createReceiptIntake } from './receipt-intake';
 import { createSender } from './sender';
 import { GatewayStatusBoard } from './status-board';
+import { BacklogGuard } from './backlog-guard';
 
 const HEARTBEAT_MS = 1000;
 const REASSEMBLY_SWEEP_MS = 2000;
@@ -39,6 +40,8 @@ export interface GatewayDeps {
 
 /** A durable write at intake that takes longer is answered ESME_RX_T_APPN (the SMSC redelivers). */
 const ENQUEUE_TIMEOUT_MS = 3000;
+/** How often the MO backlog is looked at (backlog-guard.ts): a small read, twice a second. */
+const BACKLOG_CHECK_MS = 500;
 
 /**
  * The gateway role: one or more SMSC connections (each one transceiver, or a receiver and a
@@ -54,6 +57,7 @@ export class Gateway {
   private readonly board: GatewayStatusBoard;
   private readonly via = new Map<string, string>();
   private bindWaiters: Array<() => void> = [];
+  private readonly backlog: BacklogGuard;
 
   constructor(private readonly deps: GatewayDeps) {
     const { config } = deps;
@@ -64,6 +68,13 @@ export class Gateway {
     });
     this.keys = createKeys(config.redis.keyPrefix);
     this.board = new GatewayStatusBoard(deps.intakeRedis, this.keys, deps.name, () => this.connections.map((c) => c.status()));
+    this.backlog = new BacklogGuard({
+      // The oldest job still waiting (BullMQ lists waiting jobs oldest first with getWaiting).
+      oldestWaitingAt: async () => (await this.moQueue.getWaiting(0, 0))[0]?.timestamp ?? null,
+      limitMs: config.mo.maxBacklogSeconds * 1000,
+      intervalMs: BACKLOG_CHECK_MS,
+      log: deps.log,
+    });
   }
 
   /** Every session of every connection. */
@@ -98,6 +109,7 @@ export class Gateway {
       maxMessageOctets: config.smpp.maxMessageOctets,
       enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
       linkAlive: (id) => this.linkAlive(id),
+      admitting: () => this.backlog.admitting,
       rememberVia: (source, connection) => this.rememberVia(source, connection),
       log,
     });
@@ -148,6 +160,7 @@ export class Gateway {
     for (const c of this.connections) c.start();
     void this.mtWorker.run();
     this.timers.push(setInterval(() => void this.board.publish(), HEARTBEAT_MS));
+    this.backlog.start();
     this.timers.push(
       setInterval(() => {
         reassembly
@@ -200,6 +213,7 @@ export class Gateway {
   /** Graceful: stop taking replies, let in-flight submits finish, answer in-flight MOs, unbind. */
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    await this.backlog.stop();
     await this.mtWorker?.close();
     await Promise.all(this.connections.map((c) => c.stop()));
     await this.board.withdraw();

@@ -35,6 +35,8 @@ export interface IntakeOptions {
   /** Upper bound on one Redis step; past it the MO is answered ESME_RX_T_APPN and redelivered. */
   enqueueTimeoutMs: number;
   linkAlive(linkId: string): boolean;
+  /** False while the MO backlog is past its limit (backlog-guard.ts): new MOs are then refused for now. */
+  admitting(): boolean;
   /** Remembers the connection an MSISDN last wrote over, so its replies prefer it. */
   rememberVia(source: string, connection: string): void;
   log: Logger;
@@ -77,6 +79,11 @@ export function createIntake(opts: IntakeOptions): Handler {
   };
 
   async function takeMo(pdu: smpp.PDU, esmClass: number, body: Buffer, link: LinkInfo, conn: SmppConnectionConfig): Promise<DeliverAnswer> {
+    if (!opts.admitting()) {
+      // Before any record is written: the redelivery is a first copy as far as identity goes.
+      metrics.moThrottled.inc();
+      return { status: STATUS.ESME_RTHROTTLED };
+    }
     const source = String(pdu.source_addr ?? '').trim();
     const sourceTon = Number(pdu.source_addr_ton ?? 0);
     if (!source) return refuse('empty_source', STATUS.ESME_RINVSRCADR);
