@@ -14,6 +14,9 @@ export interface LedgerRelaySettings {
   idleMs: number;
 }
 
+/** Accounts claimed per look at the due set. */
+const CLAIM_BATCH = 50;
+
 /**
  * The notice a settled posting implies: a refund's credit tells the payer, with her new balance.
  * Its reply id is the refund id, so the API (settling at once) and a relay (settling after a crash)
@@ -47,18 +50,20 @@ export function startLedgerRelay(deps: { ledger: LedgerOutbox; replies: ReplySin
   const loop = async (): Promise<void> => {
     while (running) {
       try {
-        const due = await ledger.claimDue(Date.now(), settings.leaseMs, 50);
-        if (!due.length) {
-          await pause(settings.idleMs);
-          continue;
-        }
-        await Promise.all(
+        const due = await ledger.claimDue(Date.now(), settings.leaseMs, CLAIM_BATCH);
+        const outcomes = await Promise.allSettled(
           due.map(async (d) => {
-            const settled = await ledger.settle(d.account, (p) => sendPostingNotice(deps.replies, p, settings));
-            await ledger.finish(d);
-            if (settled.length) metrics.ledgerPostings.inc(settled.length);
+            const postings = await ledger.settle(d.account, (p) => sendPostingNotice(deps.replies, p, settings));
+            if (postings.length) metrics.ledgerPostings.inc(postings.length);
           }),
         );
+        // An account that failed keeps its claim until the lease runs out, then is settled again.
+        const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failed.length) log.warn({ err: (failed[0].reason as Error).message, accounts: failed.length }, 'ledger relay: settlement failed; retried after the lease');
+        await ledger.finish(due.filter((_, i) => outcomes[i].status === 'fulfilled'));
+        // Unless the batch was full, the accounts that come due meanwhile wait for the next look
+        // together: one claim and one finish for all of them, not a claim per payment.
+        if (due.length < CLAIM_BATCH) await pause(settings.idleMs);
       } catch (err) {
         if (!running) break;
         log.warn({ err: (err as Error).message }, 'ledger relay: retrying');

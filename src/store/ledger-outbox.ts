@@ -68,8 +68,10 @@ export class LedgerOutbox {
     return out;
   }
 
-  async finish(d: DueAccount): Promise<void> {
-    await this.scripts.run('finishClaim', [this.keys.outboxDue()], [d.account, d.lease]);
+  /** Takes settled accounts off the due set, unless new records marked them due again meanwhile. */
+  async finish(ds: DueAccount[]): Promise<void> {
+    if (!ds.length) return;
+    await this.scripts.run('finishClaim', [this.keys.outboxDue()], ds.flatMap((d) => [d.account, d.lease]));
   }
 
   /**

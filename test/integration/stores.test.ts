@@ -6,6 +6,7 @@ import { ReplyStore } from '../../src/store/replies';
 import { ExpiryStore } from '../../src/store/expiries';
 import { MoIdentityStore } from '../../src/store/mo-identity';
 import { ReassemblyStore } from '../../src/store/reassembly';
+import { LedgerOutbox } from '../../src/store/ledger-outbox';
 import { canonicalMessageId, type MessageIdFormat } from '../../src/smpp/message-id';
 import { startRedis } from '../support/processes';
 
@@ -89,6 +90,19 @@ describe('reply and expiry stores (integration)', function () {
     await expiries.schedule('254700000001', [{ paymentId: 'PAAAAAAAAAA', at: t0 + 90_000 }]);
     await expiries.finish(again[0]);
     assert.equal(Number(await client.zscore(keys.expiries(), again[0].member)), t0 + 90_000);
+  });
+
+  it('finishes a claimed batch of due accounts in one call, keeping those marked due again meanwhile', async () => {
+    const ledger = new LedgerOutbox(client, keys, registerScripts(client));
+    const t0 = 2_000_000;
+    const accounts = ['subscriber:254700000011', 'subscriber:254700000012', 'subscriber:254700000013'] as const;
+    for (const a of accounts) await ledger.markDue(a, t0);
+    const claimed = await ledger.claimDue(t0, 30_000, 10);
+    assert.deepEqual(claimed.map((d) => d.account).sort(), [...accounts]);
+    await ledger.markDue(accounts[1], t0 + 5); // a new record for this one while the batch settles
+    await ledger.finish(claimed);
+    assert.deepEqual(await client.zrange(keys.outboxDue(), 0, -1, 'WITHSCORES'), [accounts[1], String(t0 + 5)]);
+    await ledger.finish([]); // nothing claimed: no call, no error
   });
 
   it('a receipt id in another base than configured does not find the reply (no guessing: hex 1234 is not decimal 1234)', async () => {

@@ -1,16 +1,19 @@
 --[[
-  Removes a claimed member of a due-time sorted set (see claimDue.lua), unless it was put back
+  Removes claimed members of a due-time sorted set (see claimDue.lua), each unless it was put back
   meanwhile with a new due time (an early expiry reschedules a payment; new outbox records mark
-  their account due again): that one must stay.
+  their account due again): that one must stay. One call finishes a whole claimed batch.
 
   KEYS[1] sorted set
-  ARGV[1] member
-  ARGV[2] the lease score it was claimed with
+  ARGV[2i-1] a member
+  ARGV[2i]   the lease score it was claimed with
 
-  Returns: 1 when removed, 0 when it was rescheduled or is gone.
+  Returns: how many members were removed (the others were rescheduled or are gone).
 ]]
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if score and tonumber(score) == tonumber(ARGV[2]) then
-  return redis.call('ZREM', KEYS[1], ARGV[1])
+local removed = 0
+for i = 1, #ARGV - 1, 2 do
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if score and tonumber(score) == tonumber(ARGV[i + 1]) then
+    removed = removed + redis.call('ZREM', KEYS[1], ARGV[i])
+  end
 end
-return 0
+return removed
