@@ -1,4 +1,4 @@
-// The Kannel comparison (benchmark step 7): Kannel 1.4.5 (Debian's `kannel` package) bound to the
+// The Kannel comparison (benchmark step 8): Kannel 1.4.5 (Debian's `kannel` package) bound to the
 // same simulator as an ESME, passing each MO to an HTTP application, the usual way an SMS service
 // is built on Kannel: bearerbox (the SMPP client) → smsbox → sms-service get-url → bench/http-sink.ts.
 // Kannel answers deliver_sm as soon as bearerbox has the message in memory (no store-file is

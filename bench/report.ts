@@ -2,13 +2,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './rig';
-import type { ProfileResults, Results } from './run';
+import type { ProfileResults, Results } from './results';
 import type { StepResult } from './e2e';
 import { keptAfterRetention, type GrowthRow } from './keyspace';
 
 const n0 = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Math.round(x).toLocaleString('en-US'));
 const n1 = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : (Math.round(x * 10) / 10).toLocaleString('en-US'));
-const pct = (x: number | null | undefined, d = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(d)} %`);
 const yes = (b: boolean | null): string => (b === null ? 'n/a' : b ? 'yes' : 'no');
 
 /** Below this a soak only shows the GC sawtooth of young processes, not a leak. */
@@ -123,13 +122,13 @@ function rows(r: Results): Row[] {
   });
   if (r.kannel && r.kannel.reps.length > 0) {
     out.push({
-      id: '7',
+      id: '8',
       what: `Kannel ${r.kannel.version} MO → HTTP (simulator → bearerbox → smsbox → get-url), same machine`,
       result: `${n0(r.kannel.httpMedian)} MO/s`,
-      note: `2 ÷ 7 = ${r.ratios.ingestOverKannel?.toFixed(2) ?? '–'}; acknowledged ${n0(r.kannel.ackMedian)} MO/s (before storing anything); HTTP ${reps(r.kannel.reps.map((x) => ({ ratePerSecond: x.sideRatePerSecond ?? NaN, otherLoadPct: x.otherLoadPct })))}`,
+      note: `2 ÷ 8 = ${r.ratios.ingestOverKannel?.toFixed(2) ?? '–'}; acknowledged ${n0(r.kannel.ackMedian)} MO/s (before storing anything); HTTP ${reps(r.kannel.reps.map((x) => ({ ratePerSecond: x.sideRatePerSecond ?? NaN, otherLoadPct: x.otherLoadPct })))}`,
     });
   } else if (r.kannel === null) {
-    out.push({ id: '7', what: 'Kannel MO → HTTP', result: 'not run', note: 'Kannel not installed on this machine (apt-get install kannel)' });
+    out.push({ id: '8', what: 'Kannel MO → HTTP', result: 'not run', note: 'Kannel not installed on this machine (apt-get install kannel)' });
   }
   const sustained = r.e2e.steps.find((s) => s.pass && s.offeredRate === r.e2e.maxSustained);
   out.push({
@@ -365,7 +364,7 @@ export function renderMarkdown(r: Results, profile: ProfileResults | null): stri
     `- **Processes**: redis-server (private, AOF on, \`appendfsync everysec\` unless stated, \`maxmemory-policy noeviction\`, data on the local ext4 disk), the simulator (\`smsc-sim\`, its own process), one gateway and ${r.settings.workerProcesses} worker (\`node --import tsx src/main/<role>.ts\`, default configuration except ${Object.entries(r.settings.roleEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ')} and \`LOG_LEVEL=${r.settings.logLevel}\`), and the load generator (bench/run.ts), all on this machine. The simulator keeps its default account, window (100 outstanding deliver_sm per session) and 200 ms delivery-receipt delay. \`SMPP_SEGMENTS_PER_SECOND\` is raised because the default carrier limit (200 submit_sm/s) would cap replies at ~66 pairs/s; the payment window is 600 s so that no payment of one step expires during a later one.`,
     `- **Warm-up**: before each series the processes get ${r.settings.warmupMs / 1000} s of the same load, discarded (JIT, script caches); figures that are the median of several runs are marked with their runs.`,
     `- **1, raw SMPP ceiling**: bench/bare-esme.ts, a plain node-smpp client in its own process, binds as a transceiver with the simulator's account and answers every deliver_sm at once; nothing else. The simulator is kept saturated: its backlog (injected − acknowledged) is topped up with POST /mo/batch {wait:false} whenever it falls below 150 and kept near 300, always more than its window of 100 can take. The rate is the growth of the simulator's \`mo_acked\` counter over ${r.settings.satMeasureMs / 1000} s after ${r.settings.satWarmupMs / 1000} s; ${r.settings.satReps} run(s), median. (A much larger backlog would measure the simulator instead: its delivery pump walks the whole waiting list on every response, see smsc-sim/delivery.ts.)`,
-    `- **7, Kannel**: Debian's Kannel (bench/kannel.ts) bound to the same simulator as a transceiver: bearerbox answers each deliver_sm and hands the MO to smsbox, whose sms-service calls a get-url on bench/http-sink.ts (its own process; it answers an empty 200, so no reply SMS). The same saturation load as 1 and 2, alternating with them; the figure is the growth of the sink's request count over the same window (Kannel acknowledges from memory, before anything is stored, so its acknowledgement rate is reported beside it, not compared). Kannel's logs at level 3 (errors), no store-file (its default).`,
+    `- **8, Kannel**: Debian's Kannel (bench/kannel.ts) bound to the same simulator as a transceiver: bearerbox answers each deliver_sm and hands the MO to smsbox, whose sms-service calls a get-url on bench/http-sink.ts (its own process; it answers an empty 200, so no reply SMS). The same saturation load as 1 and 2, alternating with them; the figure is the growth of the sink's request count over the same window (Kannel acknowledges from memory, before anything is stored, so its acknowledgement rate is reported beside it, not compared). Kannel's logs at level 3 (errors), no store-file (its default).`,
     `- **2 and 6, durable ingest**: the same load with the gateway bound instead of the bare ESME. The worker process runs, but the MO queue is paused, so nothing is processed: the figure is intake alone, each MO answered ESME_ROK only after its job (with deduplication) is in Redis. Runs alternate with the ceiling's (the bare ESME unbinds, the gateway starts and is warmed up; then the gateway stops and the bare ESME binds again), so that both see the same machine, and within each turn \`appendfsync everysec\` then \`always\` (CONFIG SET on the running server); ${r.settings.ingestReps} of each, median. Redis is flushed between runs so the queue does not grow. The CPU that processes outside the run used meanwhile is recorded with each run ("other tenants' load").`,
     `- **3, end-to-end**: ${n0(r.settings.subscribers)} subscribers with one bound device each, enrolled straight into Redis with EnrolmentStore; one merchant. A pair is a PAY from the main SIM and, ${r.settings.deviceDelayMs} ms later, the same PAY without code from its device, injected open loop (every 20 ms the simulator is handed whatever is due, whatever the answers); every pair of the run has its own subscriber and amount, so nothing is a duplicate. A pair is complete when both receipts ("Paid …" to the main SIM, "Confirmed …" to the device) were submitted, and delivered when the simulator delivered both to the handsets and simpair acknowledged both delivery receipts. An exponential ramp gives two estimates (the last second whose pairs completed within ${250} ms p90, and the completion rate while overloaded); the lower of the first and 80 % of the second is offered for ${r.settings.confirmSeconds} s${r.mode === 'quick' ? '' : ', and if that is not sustained, 90 % of the completion rate it reached'}. Sustained = completions inside the window (after ${r.settings.confirmWarmupSeconds} s) ≥ 95 % of the offer, every pair completed within 5 s of the end, the MO queue not growing. Completed pairs/s is counted on the simulator's clock.`,
     '- **4, latency**: from the ESME_ROK answer to the later half\'s deliver_sm (the simulator\'s MO record) to the simulator\'s receipt of the main SIM\'s "Paid" submit_sm (its submit log), both on the simulator\'s clock; pairs of the first second are excluded. "p99 from injection" starts at the injection of that half into the simulator instead (adds the simulator\'s own queueing). Stalled and failed jobs: BullMQ `stalled`/`failed` events in the queues\' event streams, polled every second, and "attempt failed" lines in the roles\' logs during the step.',
