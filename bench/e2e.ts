@@ -2,7 +2,8 @@
 // accounting of each pair from the simulator's own records.
 import os from 'node:os';
 import type { Redis } from 'ioredis';
-import { CpuMeter, http, sleep, type Rig } from './rig';
+import { CpuMeter, http, sleep, type Proc, type Rig } from './rig';
+import { countFailed } from './say';
 import { MachineCpu } from './machine';
 import {
   counters,
@@ -75,6 +76,21 @@ export interface E2eContext {
   deviceDelayMs: number;
   /** Counts "attempt failed" lines in the roles' logs (failed job attempts, retried or not). */
   failedAttemptsInLogs(): number;
+}
+
+/** The context of the main installation: one gateway and one worker on the rig's Redis and simulator. */
+export function installationContext(rig: Rig, redis: Redis, watch: QueueWatch, roles: { gateway: Proc; worker: Proc }, s: { subscribers: number; deviceDelayMs: number }): E2eContext {
+  const { gateway, worker } = roles;
+  return {
+    rig,
+    redis,
+    watch,
+    procs: { pids: () => ({ redis: rig.redisPid, simulator: rig.sim!.pid, gateway: gateway.pid, worker: worker.pid, bench: process.pid }) },
+    subscribers: s.subscribers,
+    subscriberBase: 0,
+    deviceDelayMs: s.deviceDelayMs,
+    failedAttemptsInLogs: () => countFailed([gateway, worker]),
+  };
 }
 
 /** Waits until the simulator has nothing pending and the MO/MT/DLR queues are empty. */

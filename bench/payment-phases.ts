@@ -5,13 +5,13 @@ import type { Redis } from 'ioredis';
 import { QUEUE } from '../src/queues';
 import type { Proc, Rig } from './rig';
 import { createMerchant, enrol, QueueWatch } from './load';
-import { runRamp, runStep, type E2eContext, type StepResult } from './e2e';
+import { installationContext, runRamp, runStep, type StepResult } from './e2e';
 import { growth, measurePending, usedMemory, type SoakSample } from './memory';
 import { commandStats, jobTimes, perPair, scriptNames, slowlog } from './redis-stats';
 import { growthPerUnit, profileKeyspace } from './keyspace';
 import type { Results } from './results';
 import type { Settings } from './settings';
-import { countFailed, mib, round, say } from './say';
+import { mib, round, say } from './say';
 
 export async function runPaymentPhases(rig: Rig, s: Settings, quick: boolean, results: Results, main: { redis: Redis; gateway: Proc; worker: Proc }): Promise<void> {
   const { redis, gateway, worker } = main;
@@ -20,16 +20,7 @@ export async function runPaymentPhases(rig: Rig, s: Settings, quick: boolean, re
   await createMerchant(redis);
   await enrol(redis, 0, s.subscribers);
   const watch = new QueueWatch(redis);
-  const ctx: E2eContext = {
-    rig,
-    redis,
-    watch,
-    procs: { pids: () => ({ redis: rig.redisPid, simulator: rig.sim!.pid, gateway: gateway.pid, worker: worker.pid, bench: process.pid }) },
-    subscribers: s.subscribers,
-    subscriberBase: 0,
-    deviceDelayMs: s.deviceDelayMs,
-    failedAttemptsInLogs: () => countFailed([gateway, worker]),
-  };
+  const ctx = installationContext(rig, redis, watch, { gateway, worker }, s);
   // Warm-up at a low rate (JIT, script caches), discarded; in --quick the ramp's first second is it.
   if (!quick) await runStep(ctx, { label: 'warm-up', rate: 50, seconds: Math.max(1, s.warmupMs / 1000), warmupSeconds: 0, drainTimeoutMs: 20_000 });
   const ramp = await runRamp(ctx, { from: s.rampFrom, growth: s.rampGrowth, maxSeconds: s.rampMaxSeconds, stopAfter: s.rampStopAfter, drainTimeoutMs: 60_000 });

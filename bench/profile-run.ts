@@ -8,13 +8,13 @@ import { QUEUE } from '../src/queues';
 import { ROOT, type Rig } from './rig';
 import { codeVersion, machineFacts } from './machine';
 import { createMerchant, enrol, QueueWatch } from './load';
-import { runStep, type E2eContext } from './e2e';
+import { installationContext, runStep } from './e2e';
 import { commandStats, jobTimes, perPair, scriptNames, slowlog, startRoundTrips } from './redis-stats';
 import { profilesIn, summariseProfile, type ProfileSummary } from './profile';
 import { renderMarkdown } from './report';
 import { readLatest, RESULTS_DIR, type ProfileResults } from './results';
 import type { Settings } from './settings';
-import { countFailed, round, say } from './say';
+import { round, say } from './say';
 
 /** --profile: gateway and worker under --cpu-prof at a fixed load, plus Redis round trips (MONITOR). */
 export async function profileRun(rig: Rig, s: Settings, args: { rate: number; quick: boolean; markdown: boolean }): Promise<void> {
@@ -28,16 +28,7 @@ export async function profileRun(rig: Rig, s: Settings, args: { rate: number; qu
   const prof = (name: string): string[] => ['--cpu-prof', '--cpu-prof-dir', path.join(profDir, name)];
   const [gateway, worker] = await Promise.all([rig.startRole('gateway', 'gateway', {}, prof('gateway')), rig.startRole('worker', 'worker', {}, prof('worker')), enrol(redis, 0, s.subscribers)]);
   const watch = new QueueWatch(redis);
-  const ctx: E2eContext = {
-    rig,
-    redis,
-    watch,
-    procs: { pids: () => ({ redis: rig.redisPid, simulator: rig.sim!.pid, gateway: gateway.pid, worker: worker.pid, bench: process.pid }) },
-    subscribers: s.subscribers,
-    subscriberBase: 0,
-    deviceDelayMs: s.deviceDelayMs,
-    failedAttemptsInLogs: () => countFailed([gateway, worker]),
-  };
+  const ctx = installationContext(rig, redis, watch, { gateway, worker }, s);
   const names = scriptNames();
   await runStep(ctx, { label: 'warm-up', rate: 50, seconds: 2, warmupSeconds: 0, drainTimeoutMs: 20_000 });
   // Round trips: MONITOR over a whole low-rate step (every command of every pair is seen).
