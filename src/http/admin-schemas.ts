@@ -96,7 +96,7 @@ export function adminSchemas(cfg: SchemaConfig) {
     subscriberPath: z.strictObject({ msisdn }),
     devicePath: z.strictObject({ msisdn, deviceMsisdn: msisdn }),
     merchantPath: z.strictObject({ code: merchantCode }),
-    paymentPath: z.strictObject({ id: text().refine(isPaymentId, 'not a payment id') }),
+    paymentPath: z.strictObject({ id: text().refine(isPaymentId, 'not a payment id').meta({ description: 'a payment id: P and 16 Crockford base32 characters' }) }),
     listPayments: z.strictObject({
       msisdn,
       state: z.enum(PAYMENT_STATES as [PaymentState, ...PaymentState[]], { error: () => `must be one of: ${PAYMENT_STATES.join(', ')}` }).optional(),

@@ -37,19 +37,24 @@ export const API_INFO = {
     'Enrolment, payments, refunds, the ledger, the audit log and operations of simpair. Bearer token per operator; the role (viewer < operator < admin) decides what it may do (`x-roles` on each operation). Errors are `{"error": "<in words>"}`; amounts in requests are decimal strings.',
 };
 
+/** Every documented route, grouped as mounted; `all` is what GET /openapi.json describes. */
+export function apiRoutes(deps: ApiDeps) {
+  const groups = { health: healthRouteList(deps), admin: adminRoutes(deps), ledger: ledgerRoutes(deps), network: networkRoutes(deps) };
+  const all: ApiRoute[] = [];
+  const docs = openApiRoute(() => openApiDocument(all, API_INFO));
+  all.push(...groups.health, docs, ...groups.admin, ...groups.ledger, ...groups.network);
+  return { ...groups, docs, all };
+}
+
 export function createApiApp(deps: ApiDeps): Express {
-  const admin = adminRoutes(deps);
-  const ledger = ledgerRoutes(deps);
-  const network = networkRoutes(deps);
-  const documented: ApiRoute[] = [];
-  const docs = openApiRoute(() => openApiDocument(documented, API_INFO));
-  documented.push(...healthRouteList(deps), docs, ...admin, ...ledger, ...network);
+  const routes = apiRoutes(deps);
   const publicRouter = Router();
-  mountRoutes(publicRouter, [docs], {});
+  mountRoutes(publicRouter, [routes.docs], {});
   return createApp({
     redis: deps.redis,
     keys: deps.keys,
     log: deps.log,
-    routers: [publicRouter, consoleRouter(), adminRouter(deps, admin), ledgerRouter(deps, ledger), routesRouter(deps, network, 'network API')],
+    // health routes are mounted by createApp itself (from the same list, healthRouteList)
+    routers: [publicRouter, consoleRouter(), adminRouter(deps, routes.admin), ledgerRouter(deps, routes.ledger), routesRouter(deps, routes.network, 'network API')],
   });
 }

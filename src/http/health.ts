@@ -66,7 +66,7 @@ export function healthRouteList(deps: ReadinessCheck): ApiRoute[] {
       res.json({ status: 'ok' });
     }),
     route(
-      { method: 'get', path: '/readyz', role: null, tag, summary: 'Ready: Redis answers and some bind can send replies', responses: { 200: { description: 'ready', schema: Readiness }, 503: { description: 'not ready; `reasons` says why (the body is a Readiness)' } } },
+      { method: 'get', path: '/readyz', role: null, tag, summary: 'Ready: Redis answers and some bind can send replies', responses: { 200: { description: 'ready', schema: Readiness }, 503: { description: 'not ready; `reasons` says why', schema: Readiness } } },
       async (_input, _req, res) => {
         const r = await readiness(deps);
         res.status(r.ready ? 200 : 503).json(r.body);

@@ -73,7 +73,7 @@ export function ledgerRoutes(deps: LedgerDeps): ApiRoute[] {
     ),
 
     route(
-      { method: 'get', path: '/v1/ledger/verify', role: 'viewer', tag, summary: 'Check that every balance equals its journal and all sum to zero', responses: { 200: { description: 'the ledger balances', schema: LedgerCheck }, 409: { description: 'mismatches found (the body is a LedgerCheck with ok false)' } } },
+      { method: 'get', path: '/v1/ledger/verify', role: 'viewer', tag, summary: 'Check that every balance equals its journal and all sum to zero', responses: { 200: { description: 'the ledger balances', schema: LedgerCheck }, 409: { description: 'mismatches found (ok false)', schema: LedgerCheck } } },
       async (_input, _req, res) => {
         const check = await journal.verify();
         res.status(check.ok ? 200 : 409).json({

@@ -76,7 +76,7 @@ function operationOf(schemas: SchemaSet, r: RouteSpec): Json {
     responses[status] = { description, content: { 'application/json': { schema: schemas.convert(ErrorBody, 'output') } } };
   };
   for (const [status, spec] of Object.entries(r.responses)) {
-    if (Number(status) >= 400) error(Number(status), spec.description);
+    if (Number(status) >= 400 && !spec.schema) error(Number(status), spec.description);
     else responses[status] = { description: spec.description, ...(spec.schema ? { content: { [spec.contentType ?? 'application/json']: { schema: schemas.convert(spec.schema, 'output') } } } : {}) };
   }
   const added = [...(r.params || r.query || r.body ? [400] : []), ...(r.role ? [401, 403, 429, 503] : []), ...(r.body ? [413] : [])];
