@@ -82,7 +82,7 @@ export function subscribersView(root, ctx) {
 
   function creditForm(sub) {
     const amount = field('Credit amount', { name: 'amount', required: true, inputmode: 'decimal', placeholder: '100.00' });
-    const reference = field('Credit reference', { name: 'reference', required: true, maxlength: 64, pattern: '[A-Za-z0-9._:/\\-]{1,64}' }, 'Unique per top-up: the same reference credits once.');
+    const reference = field('Credit reference', { name: 'reference', required: true, maxlength: 64, pattern: '[A-Za-z0-9._:\\/\\-]{1,64}' }, 'Unique per top-up: the same reference credits once.');
     return h(
       'form',
       {
@@ -205,7 +205,7 @@ export function subscribersView(root, ctx) {
 
   function refundForm(p) {
     const amount = field('Refund amount', { name: 'amount', required: true, inputmode: 'decimal', value: p.amount.amount });
-    const reference = field('Refund reference', { name: 'reference', required: true, maxlength: 64, pattern: '[A-Za-z0-9._:/\\-]{1,64}' }, 'The same reference refunds once.');
+    const reference = field('Refund reference', { name: 'reference', required: true, maxlength: 64, pattern: '[A-Za-z0-9._:\\/\\-]{1,64}' }, 'The same reference refunds once.');
     return h(
       'form',
       {
