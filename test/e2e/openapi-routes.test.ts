@@ -101,4 +101,9 @@ describe('OpenAPI: every documented route answers as documented (whole system)',
     }
     assert.equal(seen.length, routes.length);
   });
+
+  it('the api role exports the queue depths for the dashboard and the alerts', async () => {
+    const text = (await http<string>('GET', `${sys.app.baseUrl}/metrics`)).body;
+    for (const queue of ['mo', 'mt', 'merchant']) assert.match(text, new RegExp(`^simpair_queue_jobs\\{queue="${queue}",state="waiting"\\} \\d+$`, 'm'));
+  });
 });
