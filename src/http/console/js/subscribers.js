@@ -81,24 +81,27 @@ export function subscribersView(root, ctx) {
   }
 
   function creditForm(sub) {
-    const amount = field('Credit amount', { name: 'amount', required: true, inputmode: 'decimal', placeholder: '100.00' });
-    const reference = field('Credit reference', { name: 'reference', required: true, maxlength: 64, pattern: '[A-Za-z0-9._:\\/\\-]{1,64}' }, 'Unique per top-up: the same reference credits once.');
-    return h(
-      'form',
-      {
-        class: 'inline-form',
-        onsubmit: async (e) => {
-          e.preventDefault();
-          const body = { amount: amount.input.value.trim(), reference: reference.input.value.trim() };
-          if (!(await ctx.confirm(`Credit ${body.amount} to ${formatMsisdn(sub.msisdn)}? This creates money.`, 'Credit'))) return;
-          act(() => api('POST', `/v1/subscribers/${seg(sub.msisdn)}/credits`, body), `Credited ${body.amount} to ${formatMsisdn(sub.msisdn)}.`);
-        },
-      },
-      h('h3', {}, 'Credit (top-up)'),
-      amount.row,
-      reference.row,
-      h('button', { type: 'submit' }, 'Credit'),
-    );
+    return moneyForm({
+      verb: 'Credit',
+      title: h('h3', {}, 'Credit (top-up)'),
+      amount: { placeholder: '100.00' },
+      hint: 'Unique per top-up: the same reference credits once.',
+      question: (body) => `Credit ${body.amount} to ${formatMsisdn(sub.msisdn)}? This creates money.`,
+      send: (body) => api('POST', `/v1/subscribers/${seg(sub.msisdn)}/credits`, body),
+      done: (body) => `Credited ${body.amount} to ${formatMsisdn(sub.msisdn)}.`,
+    });
+  }
+
+  /** An {amount, reference} form (credits, refunds): confirmed, then the change and a fresh view. */
+  function moneyForm(o) {
+    const amount = field(`${o.verb} amount`, { name: 'amount', required: true, inputmode: 'decimal', ...o.amount });
+    const reference = field(`${o.verb} reference`, { name: 'reference', required: true, maxlength: 64, pattern: '[A-Za-z0-9._:\\/\\-]{1,64}' }, o.hint);
+    const submit = async (e) => {
+      e.preventDefault();
+      const body = { amount: amount.input.value.trim(), reference: reference.input.value.trim() };
+      if (await ctx.confirm(o.question(body), o.verb)) act(() => o.send(body), o.done(body));
+    };
+    return h('form', { class: 'inline-form', onsubmit: submit }, o.title, amount.row, reference.row, h('button', { type: 'submit' }, o.verb));
   }
 
   function devicesCard(sub) {
@@ -204,24 +207,15 @@ export function subscribersView(root, ctx) {
   }
 
   function refundForm(p) {
-    const amount = field('Refund amount', { name: 'amount', required: true, inputmode: 'decimal', value: p.amount.amount });
-    const reference = field('Refund reference', { name: 'reference', required: true, maxlength: 64, pattern: '[A-Za-z0-9._:\\/\\-]{1,64}' }, 'The same reference refunds once.');
-    return h(
-      'form',
-      {
-        class: 'inline-form',
-        onsubmit: async (e) => {
-          e.preventDefault();
-          const body = { amount: amount.input.value.trim(), reference: reference.input.value.trim() };
-          if (!(await ctx.confirm(`Refund ${body.amount} of payment ${p.id} to ${formatMsisdn(p.main)}?`, 'Refund'))) return;
-          act(() => api('POST', `/v1/payments/${seg(p.id)}/refunds`, body), `Refunded ${body.amount} of payment ${p.id}.`);
-        },
-      },
-      h('h4', {}, 'Refund'),
-      amount.row,
-      reference.row,
-      h('button', { type: 'submit' }, 'Refund'),
-    );
+    return moneyForm({
+      verb: 'Refund',
+      title: h('h4', {}, 'Refund'),
+      amount: { value: p.amount.amount },
+      hint: 'The same reference refunds once.',
+      question: (body) => `Refund ${body.amount} of payment ${p.id} to ${formatMsisdn(p.main)}?`,
+      send: (body) => api('POST', `/v1/payments/${seg(p.id)}/refunds`, body),
+      done: (body) => `Refunded ${body.amount} of payment ${p.id}.`,
+    });
   }
 
   function enrolForm() {
