@@ -5,6 +5,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
+type DepthSource = () => Promise<Record<string, Record<string, number>>>;
+let queueDepthSource: DepthSource | null = null;
+
+/**
+ * Where simpair_queue_jobs reads queue depths at each scrape (the api role sets it: every API process
+ * reports the same shared queues, so dashboards take the max, not the sum).
+ */
+export function exportQueueDepths(source: DepthSource | null): void {
+  queueDepthSource = source;
+}
+
 export const metrics = {
   pduRefused: new Counter({ name: 'simpair_smpp_pdu_refused_total', help: 'Inbound PDUs refused, by reason', labelNames: ['reason'], registers: [registry] }),
   moEnqueued: new Counter({ name: 'simpair_mo_enqueued_total', help: 'MOs durably enqueued', registers: [registry] }),
@@ -43,6 +54,23 @@ export const metrics = {
     help: 'Admin API requests refused for their credentials: missing or invalid bearer token (401), or refused while the client address is over http.authFailuresPerMinute (429)',
     labelNames: ['outcome'],
     registers: [registry],
+  }),
+  queueJobs: new Gauge({
+    name: 'simpair_queue_jobs',
+    help: 'Jobs in each BullMQ queue (mo, mt, merchant) by state (waiting, active, delayed, prioritized, failed); exported by the api role',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      if (!queueDepthSource) return;
+      try {
+        const depths = await queueDepthSource();
+        this.reset();
+        for (const [queue, states] of Object.entries(depths)) for (const [state, n] of Object.entries(states)) this.set({ queue, state }, n);
+      } catch {
+        // Redis unreachable: no numbers rather than stale ones (readiness says why).
+        this.reset();
+      }
+    },
   }),
   moLatency: new Histogram({ name: 'simpair_mo_processing_seconds', help: 'Time from MO receipt to processing done', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
 };

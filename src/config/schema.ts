@@ -131,21 +131,34 @@ export const connectionSchema = z
   .partial()
   .extend({ url: z.string().regex(smppUrl, 'must look like smpp://host:port or smpps://host:port') });
 
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Africa/Nairobi');
+
 export const configSchema = z.object({
   serviceNumber: z.string().regex(/^[0-9]{3,15}$/, 'must be 3 to 15 digits'),
   countryCode: z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a country calling code such as 254'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KES'),
   minorDigits: z.number().int().min(0).max(4),
   /** IANA time zone of the operator: the daily limit counts its calendar day. */
-  timezone: z.string().refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as Africa/Nairobi'),
+  timezone: timeZone,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** The operator's console (/console): times in `timeZone` (null: `timezone`), numbers in `locale`. */
+  console: z.object({
+    timeZone: timeZone.nullable(),
+    locale: z.string().refine((l) => {
+      try {
+        return Intl.NumberFormat.supportedLocalesOf([l]).length > 0;
+      } catch {
+        return false;
+      }
+    }, 'must be a BCP 47 locale such as en-KE'),
+  }),
   http: z.object({
     port,
     host: z.string().min(1),
@@ -360,6 +373,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'HTTP_AUTH_FAILURES_PER_MINUTE', path: 'http.authFailuresPerMinute', parse: asInt },
   { env: 'LOG_LEVEL', path: 'logLevel', parse: asString },
   { env: 'TIMEZONE', path: 'timezone', parse: asString },
+  { env: 'CONSOLE_TIME_ZONE', path: 'console.timeZone', parse: asString },
+  { env: 'CONSOLE_LOCALE', path: 'console.locale', parse: asString },
   { env: 'PAYMENT_WINDOW_SECONDS', path: 'payments.windowSeconds', parse: asInt },
   { env: 'PAYMENT_STRICT', path: 'payments.strict', parse: asBool },
   { env: 'PAYMENT_MISSING_IMSI_POLICY', path: 'payments.missingImsiPolicy', parse: asString },

@@ -16,6 +16,10 @@ export interface ConnectionStatus {
   canTransmit: boolean;
   throughput: number;
   throughputScope: SmppConnectionConfig['throughputScope'];
+  /** Outstanding requests allowed per session. */
+  window: number;
+  /** Segments this gateway submitted on it since it started: a rate from two readings. */
+  submitted: number;
   sessions: SessionStatus[];
 }
 
@@ -28,6 +32,7 @@ export type DeliverHandler = (pdu: smpp.PDU, link: LinkInfo, connection: SmppCon
 export class SmscConnection {
   readonly sessions: EsmeSession[] = [];
   readonly throttle: Throttle;
+  private submittedSegments = 0;
 
   constructor(
     readonly config: SmppConnectionConfig,
@@ -102,8 +107,15 @@ export class SmscConnection {
       canTransmit: this.transmitter() !== null,
       throughput: this.config.segmentsPerSecond,
       throughputScope: this.config.throughputScope,
+      window: this.config.window,
+      submitted: this.submittedSegments,
       sessions,
     };
+  }
+
+  /** Counts a segment the SMSC accepted (sender.ts), for the status's `submitted`. */
+  recordSubmitted(): void {
+    this.submittedSegments += 1;
   }
 
   start(): void {

@@ -187,6 +187,7 @@ export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<
         }
       }
       conn.throttle.onSuccess();
+      conn.recordSubmitted();
       metrics.mtSubmitted.inc();
       await opts.replies.recordPart(mt.id, smscIdOf(String(resp.message_id ?? ''), c.messageIdFormat, c), part, total, Date.now());
       return;

@@ -40,7 +40,7 @@ export function adminSchemas(cfg: SchemaConfig) {
       return z.NEVER;
     }
     return n;
-  });
+  }).meta({ description: 'an MSISDN: +<country code><number>, <country code><number> or a national number', examples: ['254700000001'] });
 
   const amount = (allowZero: boolean) =>
     text('a decimal string such as "12.50"').transform((s, ctx) => {
@@ -55,7 +55,7 @@ export function adminSchemas(cfg: SchemaConfig) {
       }[r.reason];
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
-    });
+    }).meta({ description: `a decimal amount with at most ${cfg.minorDigits} decimals`, examples: [cfg.minorDigits ? `12.${'5'.padEnd(cfg.minorDigits, '0')}` : '12'] });
 
   const imsi = text().regex(/^[0-9]{6,15}$/, 'must be 6 to 15 digits');
   // Webhooks go to HTTP(S) URLs only (never file:, ftp:, …), without credentials in them.
@@ -73,6 +73,12 @@ export function adminSchemas(cfg: SchemaConfig) {
       .min(1, 'must not be empty')
       .max(max, `at most ${max} characters`)
       .regex(PRINTABLE, 'must not contain control characters');
+  const limit = (max: number) =>
+    text()
+      .regex(/^[0-9]{1,3}$/, `must be an integer from 1 to ${max}`)
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= max, `must be an integer from 1 to ${max}`)
+      .optional();
   const merchantCode = text()
     .regex(/^[A-Za-z0-9]{2,20}$/, 'must be 2 to 20 ASCII letters or digits')
     .transform((s) => s.toUpperCase());
@@ -85,27 +91,21 @@ export function adminSchemas(cfg: SchemaConfig) {
       reference: text().regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'must be 1 to 64 characters: letters, digits and . _ : / -'),
     }),
     empty: z.strictObject({}),
+    unlock: z.strictObject({ reason: label(200).optional().meta({ description: 'why the lock is cleared (kept in the audit log)' }) }),
     createMerchant: z.strictObject({ code: merchantCode, name: label(100), msisdn: msisdn.optional(), webhookUrl: webhookUrl.optional() }),
     subscriberPath: z.strictObject({ msisdn }),
     devicePath: z.strictObject({ msisdn, deviceMsisdn: msisdn }),
     merchantPath: z.strictObject({ code: merchantCode }),
-    paymentPath: z.strictObject({ id: text().refine(isPaymentId, 'not a payment id') }),
+    paymentPath: z.strictObject({ id: text().refine(isPaymentId, 'not a payment id').meta({ description: 'a payment id: P and 16 Crockford base32 characters' }) }),
     listPayments: z.strictObject({
       msisdn,
       state: z.enum(PAYMENT_STATES as [PaymentState, ...PaymentState[]], { error: () => `must be one of: ${PAYMENT_STATES.join(', ')}` }).optional(),
-      limit: text()
-        .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= 100, 'must be an integer from 1 to 100')
-        .optional(),
+      limit: limit(100),
     }),
+    merchantList: z.strictObject({ after: merchantCode.optional().meta({ description: 'the last code of the previous page' }), limit: limit(100) }),
     auditQuery: z.strictObject({
       after: text().regex(/^[0-9]{1,15}$/, 'must be an audit entry id (a whole number)').optional(),
-      limit: text()
-        .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 500')
-        .transform(Number)
-        .refine((n) => n >= 1 && n <= 500, 'must be an integer from 1 to 500')
-        .optional(),
+      limit: limit(500),
     }),
   };
 }

@@ -1,4 +1,4 @@
-import express, { Router, type Response } from 'express';
+import { Router, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -10,10 +10,13 @@ import { AuditLog } from '../store/audit';
 import { maskMsisdn } from '../domain/msisdn';
 import { toMoney } from '../domain/money';
 import { RefundStore } from '../store/refunds';
-import { adminAuth, audit, requireRole, roleAtLeast, type Operator, type Role } from './access';
-import { adminErrors } from './admin-errors';
-import { adminSchemas, parseOr400 } from './admin-schemas';
-import { creditJson, deviceJson, merchantJson, paymentJson, subscriberJson, withRefunds } from './admin-views';
+import { adminAuth, audit, roleAtLeast, type Operator } from './access';
+import { adminSchemas } from './admin-schemas';
+import { creditJson, deviceJson, paymentJson, subscriberJson, withRefunds } from './admin-views';
+import { AuditPage, Credit, Device, Payment, PaymentList, Subscriber } from './admin-responses';
+import { route, routesRouter, type ApiRoute } from './registry';
+import { merchantRoutes } from './merchant-routes';
+import { operatorRoutes } from './operator-routes';
 
 // The admin HTTP API (issue 3, "Admin API"): enrolment of subscribers, devices and merchants,
 // top-ups, unlock, and reading payments and the audit log. Every write is one Lua script
@@ -21,7 +24,9 @@ import { creditJson, deviceJson, merchantJson, paymentJson, subscriberJson, with
 // recorded in the audit log under the operator's name (access.ts). MSISDNs are masked in logs.
 //
 // Who may do what (README "Admin API"): GET anything — viewer; enrol, bind, unbind, unlock —
-// operator; credit money (also an opening balance) and create merchants — admin.
+// operator; credit money (also an opening balance) and create merchants — admin. Each route is a
+// registry entry (registry.ts): the same spec mounts it and describes it in GET /openapi.json.
+// Merchants' routes are in merchant-routes.ts, the ledger's in ledger-routes.ts.
 
 export interface AdminDeps {
   redis: Redis;
@@ -35,9 +40,14 @@ export interface AdminDeps {
  * Paths the bearer token protects (and only these, so other routers keep their own rules). Routers
  * mounted after adminRouter for these paths (ledger-routes.ts) find the operator authenticated.
  */
-export const ADMIN_PATHS = ['/v1/subscribers', '/v1/merchants', '/v1/payments', '/v1/audit', '/v1/ledger'];
+export const ADMIN_PATHS = ['/v1/subscribers', '/v1/merchants', '/v1/payments', '/v1/audit', '/v1/ledger', '/v1/whoami', '/v1/console', '/v1/network'];
 
-export function adminRouter(deps: AdminDeps): Router {
+/** The routes of adminRouter, for the OpenAPI document (openapi.ts) and for mounting. */
+export function adminRoutes(deps: AdminDeps): ApiRoute[] {
+  return [...operatorRoutes(deps.config), ...subscriberRoutes(deps), ...merchantRoutes(deps)];
+}
+
+function subscriberRoutes(deps: AdminDeps): ApiRoute[] {
   const { config, log } = deps;
   const store = new EnrolmentStore(deps.redis, deps.keys, deps.scripts);
   const payments = new PaymentReader(deps.redis, deps.keys);
@@ -45,131 +55,112 @@ export function adminRouter(deps: AdminDeps): Router {
   const refunds = new RefundStore(deps.redis, deps.keys, deps.scripts);
   const s = adminSchemas(config);
   const fmt = { currency: config.currency, minorDigits: config.minorDigits };
-  const r = Router();
-  const json = express.json({ limit: config.http.bodyLimit, strict: true });
-  // The token is checked before any body is parsed, and the role too: a caller who may not make a
-  // change cannot make us parse its body. Each route: its role, then the body parser.
-  const as = (role: Role) => [requireRole(role), json];
   const operatorOf = (res: Response) => res.locals.operator as Operator;
+  const tag = 'subscribers';
 
+  return [
+    route(
+      { method: 'post', path: '/v1/subscribers', role: 'operator', tag, summary: 'Enrol a subscriber (main SIM)', description: 'An opening `balance` above 0 credits money and needs admin.', body: s.createSubscriber, responses: { 201: { description: 'enrolled', schema: Subscriber }, 409: { description: 'already a subscriber or a device' } } },
+      async ({ body }, _req, res) => {
+        const op = operatorOf(res);
+        if ((body.balance ?? 0) > 0 && !roleAtLeast(op.role, 'admin')) {
+          // An opening balance is a credit: money is created, which only admin may do.
+          res.status(403).json({ error: `role ${op.role} may not enrol with an opening balance (it credits money; needs admin)` });
+          return;
+        }
+        const sub = await store.createSubscriber({ msisdn: body.msisdn, imsi: body.imsi, name: body.name, balanceMinor: body.balance ?? 0 }, Date.now());
+        log.info({ msisdn: maskMsisdn(sub.msisdn), withImsi: sub.imsi !== undefined, operator: op.name }, 'subscriber enrolled');
+        const opening = body.balance ? { openingBalance: toMoney(body.balance, fmt.currency, fmt.minorDigits).amount } : {};
+        await audit(res, { action: 'subscriber.enrol', target: sub.msisdn, details: { withImsi: sub.imsi !== undefined, ...opening } });
+        res.status(201).json(subscriberJson(sub, fmt));
+      },
+    ),
+
+    route(
+      { method: 'get', path: '/v1/subscribers/:msisdn', role: 'viewer', tag, summary: 'A subscriber: balance, lock, failed authentications, devices', params: s.subscriberPath, responses: { 200: { description: 'the subscriber', schema: Subscriber }, 404: { description: 'no such subscriber' } } },
+      async ({ params }, _req, res) => {
+        const sub = await store.getSubscriber(params.msisdn);
+        if (!sub) throw new EnrolmentError('NO_SUBSCRIBER');
+        res.json(subscriberJson(sub, fmt));
+      },
+    ),
+
+    route(
+      { method: 'post', path: '/v1/subscribers/:msisdn/devices', role: 'operator', tag, summary: 'Bind a debit device (auxiliary SIM)', params: s.subscriberPath, body: s.bindDevice, responses: { 201: { description: 'bound', schema: Device }, 404: { description: 'no such subscriber' }, 409: { description: 'bound anywhere already, or a main SIM' } } },
+      async ({ params, body }, _req, res) => {
+        const device = await store.bindDevice(params.msisdn, body, Date.now());
+        log.info({ msisdn: maskMsisdn(params.msisdn), device: maskMsisdn(device.msisdn), operator: operatorOf(res).name }, 'device bound');
+        await audit(res, { action: 'device.bind', target: params.msisdn, details: { device: device.msisdn, withImsi: device.imsi !== undefined } });
+        res.status(201).json(deviceJson(device));
+      },
+    ),
+
+    route(
+      { method: 'delete', path: '/v1/subscribers/:msisdn/devices/:deviceMsisdn', role: 'operator', tag, summary: 'Unbind a device: later halves from it are refused', params: s.devicePath, responses: { 204: { description: 'unbound' }, 404: { description: 'no such subscriber or device' } } },
+      async ({ params }, _req, res) => {
+        await store.unbindDevice(params.msisdn, params.deviceMsisdn);
+        log.info({ msisdn: maskMsisdn(params.msisdn), device: maskMsisdn(params.deviceMsisdn), operator: operatorOf(res).name }, 'device unbound');
+        await audit(res, { action: 'device.unbind', target: params.msisdn, details: { device: params.deviceMsisdn } });
+        res.status(204).end();
+      },
+    ),
+
+    route(
+      { method: 'post', path: '/v1/subscribers/:msisdn/credits', role: 'admin', tag, summary: 'Credit money (a top-up); the same reference credits once', params: s.subscriberPath, body: s.credit, responses: { 201: { description: 'credited', schema: Credit }, 200: { description: 'a replay of the same reference: nothing credited', schema: Credit }, 404: { description: 'no such subscriber' }, 409: { description: 'the reference was used with another amount' }, 422: { description: 'the balance would exceed the maximum' } } },
+      async ({ params, body }, _req, res) => {
+        const credit = await store.credit(params.msisdn, body.reference, body.amount);
+        if (credit.created) log.info({ msisdn: maskMsisdn(params.msisdn), amountMinor: credit.amountMinor, operator: operatorOf(res).name }, 'subscriber credited');
+        // A replay (same reference, nothing credited) is recorded too, with created: false.
+        await audit(res, { action: 'subscriber.credit', target: params.msisdn, details: { amount: toMoney(credit.amountMinor, fmt.currency, fmt.minorDigits).amount, reference: credit.reference, created: credit.created } });
+        res.status(credit.created ? 201 : 200).json(creditJson(credit, fmt));
+      },
+    ),
+
+    route(
+      { method: 'post', path: '/v1/subscribers/:msisdn/unlock', role: 'operator', tag, summary: 'Clear a lockout (failed authentications or a suspected SIM swap)', description: 'The body is optional; a `reason` goes into the audit log.', params: s.subscriberPath, body: s.unlock, bodyRequired: false, responses: { 200: { description: 'unlocked', schema: Subscriber }, 404: { description: 'no such subscriber' } } },
+      async ({ params, body }, _req, res) => {
+        const sub = await store.unlock(params.msisdn);
+        log.info({ msisdn: maskMsisdn(params.msisdn), operator: operatorOf(res).name }, 'subscriber unlocked');
+        await audit(res, { action: 'subscriber.unlock', target: params.msisdn, ...(body?.reason ? { details: { reason: body.reason } } : {}) });
+        res.json(subscriberJson(sub, fmt));
+      },
+    ),
+
+    route(
+      { method: 'get', path: '/v1/payments/:id', role: 'viewer', tag: 'payments', summary: 'A payment with its state history and refunds', params: s.paymentPath, responses: { 200: { description: 'the payment', schema: Payment }, 404: { description: 'no such payment' } } },
+      async ({ params }, _req, res) => {
+        const payment = await payments.get(params.id);
+        if (!payment) {
+          res.status(404).json({ error: 'payment not found' });
+          return;
+        }
+        res.json(withRefunds(paymentJson(payment, fmt), payment, await refunds.list(payment.merchant, payment.id), fmt));
+      },
+    ),
+
+    route(
+      { method: 'get', path: '/v1/payments', role: 'viewer', tag: 'payments', summary: "A subscriber's payments, newest first", query: s.listPayments, responses: { 200: { description: 'the payments', schema: PaymentList }, 404: { description: 'no such subscriber' } } },
+      async ({ query }, _req, res) => {
+        if (!(await store.subscriberExists(query.msisdn))) throw new EnrolmentError('NO_SUBSCRIBER');
+        const list = await payments.list(query.msisdn, { state: query.state, limit: query.limit ?? 20 });
+        res.json({ payments: list.map((p) => paymentJson(p, fmt)) });
+      },
+    ),
+
+    route(
+      { method: 'get', path: '/v1/audit', role: 'viewer', tag: 'audit', summary: 'The audit log, oldest first, in pages', query: s.auditQuery, responses: { 200: { description: 'one page', schema: AuditPage } } },
+      async ({ query }, _req, res) => {
+        res.json(await auditLog.list({ after: query.after, limit: query.limit ?? 100 }));
+      },
+    ),
+  ];
+}
+
+export function adminRouter(deps: AdminDeps, routes: readonly ApiRoute[] = adminRoutes(deps)): Router {
+  const r = Router();
+  // Every request under these paths is authenticated first, so an unknown path there answers 401
+  // to a caller without a token, not 404 (nothing about the API is learnt without one).
   r.use(ADMIN_PATHS, adminAuth(deps));
-
-  r.post('/v1/subscribers', ...as('operator'), async (req, res) => {
-    const body = parseOr400(s.createSubscriber, req.body, 'body');
-    const op = operatorOf(res);
-    if ((body.balance ?? 0) > 0 && !roleAtLeast(op.role, 'admin')) {
-      // An opening balance is a credit: money is created, which only admin may do.
-      res.status(403).json({ error: `role ${op.role} may not enrol with an opening balance (it credits money; needs admin)` });
-      return;
-    }
-    const sub = await store.createSubscriber({ msisdn: body.msisdn, imsi: body.imsi, name: body.name, balanceMinor: body.balance ?? 0 }, Date.now());
-    log.info({ msisdn: maskMsisdn(sub.msisdn), withImsi: sub.imsi !== undefined, operator: op.name }, 'subscriber enrolled');
-    const opening = body.balance ? { openingBalance: toMoney(body.balance, fmt.currency, fmt.minorDigits).amount } : {};
-    await audit(res, { action: 'subscriber.enrol', target: sub.msisdn, details: { withImsi: sub.imsi !== undefined, ...opening } });
-    res.status(201).json(subscriberJson(sub, fmt));
-  });
-
-  r.get('/v1/subscribers/:msisdn', ...as('viewer'), async (req, res) => {
-    const { msisdn } = parseOr400(s.subscriberPath, req.params, 'path');
-    const sub = await store.getSubscriber(msisdn);
-    if (!sub) throw new EnrolmentError('NO_SUBSCRIBER');
-    res.json(subscriberJson(sub, fmt));
-  });
-
-  r.post('/v1/subscribers/:msisdn/devices', ...as('operator'), async (req, res) => {
-    const { msisdn } = parseOr400(s.subscriberPath, req.params, 'path');
-    const body = parseOr400(s.bindDevice, req.body, 'body');
-    const device = await store.bindDevice(msisdn, body, Date.now());
-    log.info({ msisdn: maskMsisdn(msisdn), device: maskMsisdn(device.msisdn), operator: operatorOf(res).name }, 'device bound');
-    await audit(res, { action: 'device.bind', target: msisdn, details: { device: device.msisdn, withImsi: device.imsi !== undefined } });
-    res.status(201).json(deviceJson(device));
-  });
-
-  r.delete('/v1/subscribers/:msisdn/devices/:deviceMsisdn', ...as('operator'), async (req, res) => {
-    const { msisdn, deviceMsisdn } = parseOr400(s.devicePath, req.params, 'path');
-    await store.unbindDevice(msisdn, deviceMsisdn);
-    log.info({ msisdn: maskMsisdn(msisdn), device: maskMsisdn(deviceMsisdn), operator: operatorOf(res).name }, 'device unbound');
-    await audit(res, { action: 'device.unbind', target: msisdn, details: { device: deviceMsisdn } });
-    res.status(204).end();
-  });
-
-  r.post('/v1/subscribers/:msisdn/credits', ...as('admin'), async (req, res) => {
-    const { msisdn } = parseOr400(s.subscriberPath, req.params, 'path');
-    const body = parseOr400(s.credit, req.body, 'body');
-    const credit = await store.credit(msisdn, body.reference, body.amount);
-    if (credit.created) log.info({ msisdn: maskMsisdn(msisdn), amountMinor: credit.amountMinor, operator: operatorOf(res).name }, 'subscriber credited');
-    // A replay (same reference, nothing credited) is recorded too, with created: false.
-    await audit(res, { action: 'subscriber.credit', target: msisdn, details: { amount: toMoney(credit.amountMinor, fmt.currency, fmt.minorDigits).amount, reference: credit.reference, created: credit.created } });
-    res.status(credit.created ? 201 : 200).json(creditJson(credit, fmt));
-  });
-
-  r.post('/v1/subscribers/:msisdn/unlock', ...as('operator'), async (req, res) => {
-    const { msisdn } = parseOr400(s.subscriberPath, req.params, 'path');
-    if (req.body !== undefined) parseOr400(s.empty, req.body, 'body');
-    const sub = await store.unlock(msisdn);
-    log.info({ msisdn: maskMsisdn(msisdn), operator: operatorOf(res).name }, 'subscriber unlocked');
-    await audit(res, { action: 'subscriber.unlock', target: msisdn });
-    res.json(subscriberJson(sub, fmt));
-  });
-
-  r.post('/v1/merchants', ...as('admin'), async (req, res) => {
-    const body = parseOr400(s.createMerchant, req.body, 'body');
-    const merchant = await store.createMerchant(body, Date.now());
-    log.info({ merchant: merchant.code, operator: operatorOf(res).name }, 'merchant created');
-    await audit(res, { action: 'merchant.create', target: merchant.code, details: { name: merchant.name, withPhone: merchant.msisdn !== undefined, withWebhook: merchant.webhookUrl !== undefined } });
-    // The webhook secret is in this answer only (and in a rotation's).
-    res.status(201).json(merchantJson(merchant, fmt));
-  });
-
-  r.post('/v1/merchants/:code/webhook-secret', ...as('admin'), async (req, res) => {
-    const { code } = parseOr400(s.merchantPath, req.params, 'path');
-    if (req.body !== undefined) parseOr400(s.empty, req.body, 'body');
-    const secret = await store.rotateWebhookSecret(code);
-    if (secret === null) {
-      res.status(409).json({ error: 'the merchant has no webhook' });
-      return;
-    }
-    log.info({ merchant: code, operator: operatorOf(res).name }, 'webhook secret rotated');
-    await audit(res, { action: 'merchant.rotate_webhook_secret', target: code });
-    res.json({ code, webhookSecret: secret });
-  });
-
-  r.get('/v1/merchants/:code', ...as('viewer'), async (req, res) => {
-    const { code } = parseOr400(s.merchantPath, req.params, 'path');
-    const merchant = await store.getMerchant(code);
-    if (!merchant) {
-      res.status(404).json({ error: 'merchant not found' });
-      return;
-    }
-    res.json(merchantJson(merchant, fmt));
-  });
-
-  r.get('/v1/payments/:id', ...as('viewer'), async (req, res) => {
-    const { id } = parseOr400(s.paymentPath, req.params, 'path');
-    const payment = await payments.get(id);
-    if (!payment) {
-      res.status(404).json({ error: 'payment not found' });
-      return;
-    }
-    res.json(withRefunds(paymentJson(payment, fmt), payment, await refunds.list(payment.merchant, payment.id), fmt));
-  });
-
-  r.get('/v1/payments', ...as('viewer'), async (req, res) => {
-    const q = parseOr400(s.listPayments, { ...req.query }, 'query');
-    if (!(await store.subscriberExists(q.msisdn))) throw new EnrolmentError('NO_SUBSCRIBER');
-    const list = await payments.list(q.msisdn, { state: q.state, limit: q.limit ?? 20 });
-    res.json({ payments: list.map((p) => paymentJson(p, fmt)) });
-  });
-
-  r.get('/v1/audit', ...as('viewer'), async (req, res) => {
-    const q = parseOr400(s.auditQuery, { ...req.query }, 'query');
-    res.json(await auditLog.list({ after: q.after, limit: q.limit ?? 100 }));
-  });
-
-  // Other routers' requests under ADMIN_PATHS (ledger-routes.ts) leave with the body parsed, as before.
-  r.use(ADMIN_PATHS, json);
-
-  r.use(adminErrors(log, 'admin API'));
-
+  r.use(routesRouter(deps, routes, 'admin API'));
   return r;
 }

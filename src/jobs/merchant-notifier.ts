@@ -8,6 +8,7 @@ import { merchantPaidText, merchantRefundedText } from '../domain/replies';
 import type { Keys } from '../store/keys';
 import type { MerchantEvent, MerchantOutbox } from '../store/merchant-outbox';
 import { metrics } from '../metrics';
+import { WebhookAttempts } from '../store/webhook-attempts';
 import type { ReplySink } from './payment-step';
 
 /** The two notices of one merchant event: an SMS to the merchant's phone, a signed webhook. */
@@ -102,6 +103,7 @@ export function startMerchantRelay(deps: {
 
 /** Delivers one notice. Throws to retry (BullMQ spaces the attempts); gives up at the deadline. */
 export function createMerchantProcessor(deps: { redis: Redis; keys: Keys; replies: ReplySink; settings: NotifierSettings; log: Logger }): (job: Job<MerchantJob>) => Promise<string> {
+  const attempts = new WebhookAttempts(deps.redis, deps.keys);
   return async (job) => {
     const d = job.data;
     const m = await deps.redis.hgetall(deps.keys.merchant(d.merchant));
@@ -115,7 +117,7 @@ export function createMerchantProcessor(deps: { redis: Redis; keys: Keys; replie
     const now = Date.now();
     if (now > d.createdAt + deps.settings.deadlineMs) {
       metrics.webhookDeliveries.inc({ outcome: 'gave_up' });
-      await deps.redis.hset(merchantKey, 'webhookLastOutcome', 'gave_up', 'webhookLastAt', now, 'webhookLastEvent', d.eventId);
+      await attempts.record(d.merchant, { at: now, event: d.eventId, type: d.type, attempt: job.attemptsMade + 1, outcome: 'gave_up', status: null }, { webhookLastOutcome: 'gave_up', webhookLastAt: now, webhookLastEvent: d.eventId });
       await deps.redis.hincrby(merchantKey, 'webhookGivenUp', 1);
       deps.log.warn({ merchant: d.merchant, event: d.eventId }, 'webhook given up after its deadline');
       throw new UnrecoverableError('webhook deadline passed');
@@ -141,7 +143,8 @@ export function createMerchantProcessor(deps: { redis: Redis; keys: Keys; replie
     }
     const ok = status >= 200 && status < 300;
     metrics.webhookDeliveries.inc({ outcome: ok ? 'delivered' : 'failed_attempt' });
-    await deps.redis.hset(merchantKey, 'webhookLastOutcome', ok ? 'delivered' : `failed:${status || 'no answer'}`, 'webhookLastAt', now, 'webhookLastEvent', d.eventId);
+    const attempt = { at: now, event: d.eventId, type: d.type, attempt: job.attemptsMade + 1, outcome: ok ? ('delivered' as const) : ('failed' as const), status: status || null };
+    await attempts.record(d.merchant, attempt, { webhookLastOutcome: ok ? 'delivered' : `failed:${status || 'no answer'}`, webhookLastAt: now, webhookLastEvent: d.eventId });
     if (!ok) {
       await deps.redis.hincrby(merchantKey, 'webhookFailures', 1);
       throw new Error(`webhook answered ${status || 'nothing'}; retried later`);

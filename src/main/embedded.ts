@@ -82,6 +82,8 @@ async function main(): Promise<void> {
   const lines = [
     'simpair is running (embedded defaults)',
     `  admin/ops API   ${api}   (health ${api}/healthz, readiness ${api}/readyz, metrics ${api}/metrics)`,
+    `  console         ${api}/console/   (sign in with the admin token below)`,
+    `  OpenAPI         ${api}/openapi.json`,
     `  admin token     ${demoToken ? `${config.embedded.adminToken}  (demo only, role admin; set ADMIN_TOKEN or ADMIN_TOKENS in production)` : `(configured; tokens: ${operators})`}`,
     `  redis           ${describeTarget(redisTarget(config.redis)!)}${process.env.REDIS_URL || config.redis.clusterNodes.length ? '' : `  (private, AOF in ${config.embedded.dataDir}/redis)`}`,
     `  SMSC            ${config.smpp.url}${sim ? `  (simulator; control API http://127.0.0.1:${simHttpPort})` : ''}`,

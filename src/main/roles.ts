@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { registry } from '../metrics';
+import { exportQueueDepths, registry } from '../metrics';
+import { queueDepths } from '../queues/depth';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { createFailFastConnection, createWorkerConnection, redisTarget, type Redis, type RedisTarget } from '../store/redis';
@@ -7,8 +8,7 @@ import { createKeys } from '../store/keys';
 import { redisDurabilityWarnings } from '../store/redis-checks';
 import { Gateway } from '../gateway/gateway';
 import { WorkerRole } from '../jobs/worker-role';
-import { createApp } from '../http/app';
-import { adminRouter } from '../http/admin';
+import { createApiApp } from '../http/api';
 import { registerScripts } from '../store/scripts';
 import { Queue } from 'bullmq';
 import { QUEUE, type MtJob } from '../queues';
@@ -16,7 +16,6 @@ import { ReplyStore } from '../store/replies';
 import { Outbox } from '../jobs/outbox';
 import { replyDeadlines } from '../jobs/reply-deadlines';
 import { MT_JOB_OPTIONS } from '../jobs/worker-role';
-import { ledgerRouter } from '../http/ledger-routes';
 import { sendPostingNotice } from '../jobs/ledger-relay';
 
 export type Role = 'gateway' | 'worker' | 'api';
@@ -80,15 +79,20 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     const apiMtQueue = new Queue<MtJob>(QUEUE.mt, { connection: redis, prefix: config.redis.queuePrefix, defaultJobOptions: MT_JOB_OPTIONS(config) });
     const apiOutbox = new Outbox(apiMtQueue, new ReplyStore(redis, keys, scripts, config.retention.replySeconds), redis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
     stops.push(() => apiMtQueue.close());
-    const app = createApp({
+    // Read-only handles for the depths the network view and simpair_queue_jobs show.
+    const depthQueues = [QUEUE.mo, QUEUE.merchant].map((name) => new Queue(name, { connection: redis, prefix: config.redis.queuePrefix }));
+    stops.push(() => Promise.all(depthQueues.map((q) => q.close())).then(() => undefined));
+    const queues = [depthQueues[0], apiMtQueue, depthQueues[1]];
+    exportQueueDepths(() => queueDepths(queues));
+    stops.push(async () => exportQueueDepths(null));
+    const app = createApiApp({
       redis,
       keys,
+      scripts,
+      config,
       log: apiLog,
-      routers: [
-        adminRouter({ redis, keys, scripts, config, log: apiLog }),
-        // After the admin router, whose authentication covers these paths (ADMIN_PATHS).
-        ledgerRouter({ redis, keys, scripts, config, log: apiLog, onPosting: (p) => sendPostingNotice(apiOutbox, p, { currency: config.currency, minorDigits: config.minorDigits }) }),
-      ],
+      queues,
+      onPosting: (p) => sendPostingNotice(apiOutbox, p, { currency: config.currency, minorDigits: config.minorDigits }),
     });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.http.port, config.http.host, () => resolve(s));

@@ -327,6 +327,21 @@ export class EnrolmentStore {
     };
   }
 
+  /**
+   * Merchants in the order they were created, `limit` after the merchant `after` (exclusive);
+   * `next` is the last code of the page when more follow. The cursor is a rank lookup
+   * (ZRANK), so a page costs O(log N + limit) wherever it starts.
+   */
+  async listMerchants(opts: { after?: string; limit: number }): Promise<{ merchants: MerchantRecord[]; next: string | null }> {
+    const index = this.keys.merchantIndex();
+    const rank = opts.after === undefined ? -1 : await this.redis.zrank(index, opts.after);
+    if (rank === null) throw new EnrolmentError('NO_MERCHANT');
+    const codes = await this.redis.zrange(index, rank + 1, rank + opts.limit + 1);
+    const page = codes.slice(0, opts.limit);
+    const merchants = (await Promise.all(page.map((c) => this.getMerchant(c)))).filter((m): m is MerchantRecord => m !== null);
+    return { merchants, next: codes.length > opts.limit ? page[page.length - 1] : null };
+  }
+
   private async mustGetSubscriber(msisdn: string): Promise<SubscriberRecord> {
     const s = await this.getSubscriber(msisdn);
     if (!s) throw new EnrolmentError('NO_SUBSCRIBER');

@@ -79,6 +79,12 @@ export class Journal {
     }
   }
 
+  /** One account's own journal lines, newest first (its stream, not the ledger's index): `limit` at most. */
+  async recent(account: Account, limit: number): Promise<JournalEntry[]> {
+    const raw = (await this.redis.xrevrange(this.keys.accountJournal(account), '+', '-', 'COUNT', limit)) as Array<[string, string[]]>;
+    return raw.map(([id, fields]) => entryOf(id, fields));
+  }
+
   /**
    * Proves, account by account, that the account's journal sums to its stored balance (every
    * subscriber, every merchant and the float account); that every transfer has both sides, each in

@@ -46,6 +46,8 @@ export interface Keys {
   merchant(code: string): string;
   /** Hash: refunds of this merchant's payments (`ref:<payment>:<reference>` → JSON, `total:<payment>` → minor units). */
   merchantRefunds(code: string): string;
+  /** List: the merchant's latest webhook attempts, newest first, capped (store/webhook-attempts.ts). */
+  merchantWebhookAttempts(code: string): string;
   /** Sorted set of all subscriber msisdns (admin listing, ledger audit). */
   subscriberIndex(): string;
   /** Sorted set of all merchant codes. */
@@ -122,6 +124,7 @@ export function createKeys(prefix: string): Keys {
     paymentOwner: (id) => `${p}:payment:${id}`,
     merchant: balanceKeys.merchant,
     merchantRefunds: (c) => `${p}:merchant:{m:${c}}:refunds`,
+    merchantWebhookAttempts: (c) => `${p}:merchant:{m:${c}}:webhook-attempts`,
     subscriberIndex: () => `${p}:subscribers`,
     merchantIndex: () => `${p}:merchants`,
     float: balanceKeys.float,

@@ -108,6 +108,16 @@ describe('merchants who are told, end to end', function () {
     assert.equal(body.payment.amount.amount, '5.00');
     assert.ok(!body.payment.payer.includes(main), 'the payer is masked');
     await waitFor('delivery recorded', async () => (await sys.admin<{ webhook: { lastOutcome: string } }>('GET', '/v1/merchants/SHOPW')).body.webhook?.lastOutcome === 'delivered');
+    // The latest attempts in detail, newest first: two refused with the merchant's status, then delivered.
+    const attempts = (await sys.admin<{ attempts: Array<{ event: string; attempt: number; outcome: string; status: number | null }> }>('GET', '/v1/merchants/SHOPW/webhook-attempts')).body.attempts.filter((a) => a.event === id);
+    assert.deepEqual(
+      attempts.map((a) => [a.attempt, a.outcome, a.status]),
+      [
+        [3, 'delivered', 204],
+        [2, 'failed', 500],
+        [1, 'failed', 500],
+      ],
+    );
   });
 
   it('a merchant with neither phone nor webhook: the event is relayed, and no notice job is made for it', async () => {

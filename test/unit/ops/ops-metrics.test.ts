@@ -164,6 +164,34 @@ describe('ops: dashboard and alert rules', () => {
     assert.equal(new Set(allRules.map((r) => r.alert)).size, allRules.length, 'alert names are unique');
   });
 
+  it('the dashboard shows what operators watch (issue 14): each topic by the metrics it reads', () => {
+    const topics: Record<string, string[]> = {
+      'MO in': ['simpair_mo_enqueued_total'],
+      'MT out': ['simpair_mt_submitted_total'],
+      receipts: ['simpair_dlr_received_total'],
+      'payment outcomes by kind': ['simpair_mo_processed_total'],
+      'latency percentiles': ['simpair_mo_processing_seconds_bucket'],
+      'queue depths': ['simpair_queue_jobs'],
+      'bind state': ['simpair_smpp_connection_up', 'simpair_smpp_binds_up'],
+      throttling: ['simpair_mt_throttled_total'],
+      'rejects and lockouts': ['simpair_presenter_failures_total', 'simpair_sim_check_refused_total'],
+      'webhook failures': ['simpair_webhook_deliveries_total'],
+    };
+    const named = new Set(dashboardExprs.flatMap(seriesIn));
+    for (const [topic, names] of Object.entries(topics)) for (const n of names) assert.ok(named.has(n), `${topic}: the dashboard reads ${n}`);
+    assert.ok(dashboardExprs.some((e) => /histogram_quantile\(0\.99/.test(e) && e.includes('simpair_mo_processing_seconds_bucket')), 'a p99 of MO processing');
+  });
+
+  it('the rules alert on link down, a growing queue, error rates and lockout spikes', () => {
+    const exprOf = (name: string) => allRules.find((r) => r.alert === name)?.expr ?? '';
+    assert.match(exprOf('SimpairNoTransmittingBind'), /simpair_smpp_connection_up/);
+    assert.match(exprOf('SimpairConnectionDown'), /simpair_smpp_connection_up/);
+    assert.match(exprOf('SimpairQueueGrowing'), /simpair_queue_jobs/);
+    assert.match(exprOf('SimpairRepliesFailing'), /simpair_mt_failed_total/);
+    assert.match(exprOf('SimpairPduRefusals'), /simpair_smpp_pdu_refused_total/);
+    assert.match(exprOf('SimpairLockoutSpike'), /outcome="locked"/);
+  });
+
   it('promtool accepts the rules (where promtool is installed)', () => {
     const which = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' });
     if (which.status !== 0) {
