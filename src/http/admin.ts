@@ -14,6 +14,8 @@ import { adminAuth, audit, requireRole, roleAtLeast, type Operator, type Role } 
 import { adminErrors } from './admin-errors';
 import { adminSchemas, parseOr400 } from './admin-schemas';
 import { creditJson, deviceJson, merchantJson, paymentJson, subscriberJson, withRefunds } from './admin-views';
+import { newDeviceKey, refusalRules } from './device-routes';
+import { DeviceKeySealer } from '../store/device-keys';
 
 // The admin HTTP API (issue 3, "Admin API"): enrolment of subscribers, devices and merchants,
 // top-ups, unlock, and reading payments and the audit log. Every write is one Lua script
@@ -45,6 +47,8 @@ export function adminRouter(deps: AdminDeps): Router {
   const refunds = new RefundStore(deps.redis, deps.keys, deps.scripts);
   const s = adminSchemas(config);
   const fmt = { currency: config.currency, minorDigits: config.minorDigits };
+  const sealer = DeviceKeySealer.fromConfig(config.devices.keyEncryptionKey);
+  const rules = refusalRules(config);
   const r = Router();
   const json = express.json({ limit: config.http.bodyLimit, strict: true });
   // The token is checked before any body is parsed, and the role too: a caller who may not make a
@@ -73,16 +77,19 @@ export function adminRouter(deps: AdminDeps): Router {
     const { msisdn } = parseOr400(s.subscriberPath, req.params, 'path');
     const sub = await store.getSubscriber(msisdn);
     if (!sub) throw new EnrolmentError('NO_SUBSCRIBER');
-    res.json(subscriberJson(sub, fmt));
+    res.json(subscriberJson(sub, fmt, rules));
   });
 
   r.post('/v1/subscribers/:msisdn/devices', ...as('operator'), async (req, res) => {
     const { msisdn } = parseOr400(s.subscriberPath, req.params, 'path');
-    const body = parseOr400(s.bindDevice, req.body, 'body');
-    const device = await store.bindDevice(msisdn, body, Date.now());
-    log.info({ msisdn: maskMsisdn(msisdn), device: maskMsisdn(device.msisdn), operator: operatorOf(res).name }, 'device bound');
-    await audit(res, { action: 'device.bind', target: msisdn, details: { device: device.msisdn, withImsi: device.imsi !== undefined } });
-    res.status(201).json(deviceJson(device));
+    const { mac, pin, ...body } = parseOr400(s.bindDevice, req.body, 'body');
+    // A MAC device's deviceKey is made here and returned once (device-routes.ts); the store keeps K only.
+    const key = mac ? newDeviceKey(sealer, msisdn, body.msisdn, pin, log) : null;
+    const device = await store.bindDevice(msisdn, { ...body, ...(key ? { sealedKey: key.sealedKey } : {}) }, Date.now());
+    log.info({ msisdn: maskMsisdn(msisdn), device: maskMsisdn(device.msisdn), mac: key !== null, operator: operatorOf(res).name }, 'device bound');
+    const macDetails = key ? { mac: true, withPin: pin !== undefined } : {};
+    await audit(res, { action: 'device.bind', target: msisdn, details: { device: device.msisdn, withImsi: device.imsi !== undefined, ...macDetails } });
+    res.status(201).json({ ...deviceJson(device, rules), ...(key ? { deviceKey: key.deviceKey } : {}) });
   });
 
   r.delete('/v1/subscribers/:msisdn/devices/:deviceMsisdn', ...as('operator'), async (req, res) => {
@@ -109,7 +116,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const sub = await store.unlock(msisdn);
     log.info({ msisdn: maskMsisdn(msisdn), operator: operatorOf(res).name }, 'subscriber unlocked');
     await audit(res, { action: 'subscriber.unlock', target: msisdn });
-    res.json(subscriberJson(sub, fmt));
+    res.json(subscriberJson(sub, fmt, rules));
   });
 
   r.post('/v1/merchants', ...as('admin'), async (req, res) => {

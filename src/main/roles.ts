@@ -17,6 +17,7 @@ import { Outbox } from '../jobs/outbox';
 import { replyDeadlines } from '../jobs/reply-deadlines';
 import { MT_JOB_OPTIONS } from '../jobs/worker-role';
 import { ledgerRouter } from '../http/ledger-routes';
+import { deviceRouter } from '../http/device-routes';
 import { sendPostingNotice } from '../jobs/ledger-relay';
 
 export type Role = 'gateway' | 'worker' | 'api';
@@ -86,6 +87,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
       log: apiLog,
       routers: [
         adminRouter({ redis, keys, scripts, config, log: apiLog }),
+        deviceRouter({ redis, keys, scripts, config, log: apiLog }),
         // After the admin router, whose authentication covers these paths (ADMIN_PATHS).
         ledgerRouter({ redis, keys, scripts, config, log: apiLog, onPosting: (p) => sendPostingNotice(apiOutbox, p, { currency: config.currency, minorDigits: config.minorDigits }) }),
       ],

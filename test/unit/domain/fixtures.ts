@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { DecideContext, Payment, SubscriberView } from '../../../src/domain';
 
 // Shared names and builders for the domain tests.
@@ -32,8 +33,15 @@ export function ctx(patch: Partial<DecideContext> = {}): DecideContext {
     newCode: 'NEWCDE',
     currency: 'KES',
     minorDigits: 2,
+    deviceRefusalLimit: 3,
+    deviceRefusalWindowMs: 3600_000,
+    hmac,
     ...patch,
   };
+}
+
+export function hmac(key: Uint8Array, message: string): Uint8Array {
+  return createHmac('sha256', key).update(message, 'utf8').digest();
 }
 
 export function view(patch: Partial<SubscriberView> = {}): SubscriberView {
