@@ -101,7 +101,8 @@ export function awaitingRequest(patch: Partial<Payment> = {}): Payment {
 }
 
 export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // Typed arrays (a device key) cannot be frozen; the decision never writes to them anyway.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }
