@@ -2,7 +2,7 @@
 // inboxes, the submit log, counters and fault switches (sessions and binds: api-smpp.ts).
 import type { Reply, Route } from './http';
 import type { MoRecord } from './mo';
-import { parseMoRequest } from './mo-request';
+import { parseMoRequest, type MoRequest } from './mo-request';
 import type { Simulator } from './simulator';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -18,6 +18,12 @@ const MAX_BATCH_WAIT_MS = 120_000;
 
 export function routes(sim: Simulator): Route[] {
   const { mo, handsets, submits, counters, faults, config } = sim;
+  /** What a signing debit device actually sends (device-signing.ts); other handsets' text as typed. */
+  const signed = (req: MoRequest | { error: string }): MoRequest | { error: string } => {
+    if ('error' in req) return req;
+    const out = sim.signers.prepare(req.from, req.text, req.pin);
+    return 'error' in out ? out : { ...req, text: out.text };
+  };
 
   return [
     { method: 'GET', pattern: '/healthz', handle: () => ok({ ok: true }) },
@@ -26,7 +32,7 @@ export function routes(sim: Simulator): Route[] {
       method: 'POST',
       pattern: '/mo',
       async handle({ body }) {
-        const req = parseMoRequest(body, { defaultWait: true, moMessageIds: config.moMessageIdTlvTag !== null });
+        const req = signed(parseMoRequest(body, { defaultWait: true, moMessageIds: config.moMessageIdTlvTag !== null }));
         if ('error' in req) return bad(req.error);
         const record = mo.inject(req);
         if ('error' in record) return bad(record.error);
@@ -47,7 +53,7 @@ export function routes(sim: Simulator): Route[] {
         }
         const requests = [];
         for (const [i, m] of b.messages.entries()) {
-          const req = parseMoRequest(m, { defaultWait: false, moMessageIds: config.moMessageIdTlvTag !== null });
+          const req = signed(parseMoRequest(m, { defaultWait: false, moMessageIds: config.moMessageIdTlvTag !== null }));
           if ('error' in req) return bad(`messages[${i}].${req.error}`);
           requests.push(req);
         }

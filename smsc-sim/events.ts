@@ -6,6 +6,7 @@ import type { FaultState } from './faults';
 import type { InboxEntry } from './handsets';
 import type { PduLogEntry } from './pdu-log';
 import type { SimSwapView } from './sim-swap';
+import type { SignerView } from './device-signing';
 import type { UssdView } from './ussd';
 
 
@@ -13,6 +14,7 @@ export interface SimEventMap {
   inbox: InboxEntry; // a message landed, or its delivery state changed
   ussd: UssdView; // a USSD session opened, got a screen, or ended
   handset: SimSwapView; // a handset's SIM was marked as swapped, or the mark cleared
+  signing: SignerView; // a debit device's signing settings or counter changed
   pdu: PduLogEntry;
   sessions: null; // a bind came or went: listeners re-read the bound sessions
   faults: FaultState;

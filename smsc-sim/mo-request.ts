@@ -18,6 +18,8 @@ export interface MoRequest {
   imsiEncoding?: ImsiEncoding;
   /** The SMSC message id of this MO (moMessageIdTlvTag); parts get "-1", "-2", … appended. */
   messageId?: string;
+  /** The PIN typed on a signing device for this message (device-signing.ts); default its provisioned one. */
+  pin?: string;
   wait: boolean;
 }
 
@@ -55,6 +57,7 @@ export function parseMoRequest(body: unknown, opts: MoRequestOptions): MoRequest
     if (typeof b.messageId !== 'string' || !/^[\x20-\x7e]{1,64}$/.test(b.messageId)) return { error: 'messageId: expected 1-64 printable ASCII characters' };
     if (!opts.moMessageIds) return { error: 'messageId: the moMessageIdTlvTag setting (SIM_MO_MESSAGE_ID_TLV_TAG) is off, so there is no TLV to carry it' };
   }
+  if (b.pin !== undefined && (typeof b.pin !== 'string' || !/^[0-9]{4,8}$/.test(b.pin))) return { error: 'pin: expected 4 to 8 digits' };
   let tlvs: MoRequest['tlvs'];
   if (b.tlvs !== undefined) {
     if (!b.tlvs || typeof b.tlvs !== 'object' || Array.isArray(b.tlvs)) return { error: 'tlvs: expected an object' };
@@ -80,6 +83,7 @@ export function parseMoRequest(body: unknown, opts: MoRequestOptions): MoRequest
     esmClass: b.esmClass as number | undefined,
     imsiEncoding: b.imsiEncoding as ImsiEncoding | undefined,
     messageId: b.messageId as string | undefined,
+    pin: b.pin as string | undefined,
     wait: (b.wait as boolean | undefined) ?? opts.defaultWait,
   };
 }

@@ -21,6 +21,8 @@ import { ProbeService } from './probe';
 import { ReceiptService } from './receipts';
 import { SmppFront } from './sessions';
 import { SimSwapStore } from './sim-swap';
+import { DeviceSigners } from './device-signing';
+import { deviceRoutes } from './api-device';
 import { EventStream } from './sse';
 import { SubmitService } from './submit';
 import { UssdService } from './ussd';
@@ -38,6 +40,7 @@ export class Simulator {
   readonly events = new SimEvents();
   readonly handsets = new HandsetStore((entry) => this.events.emit('inbox', entry));
   readonly simSwap = new SimSwapStore((view) => this.events.emit('handset', view));
+  readonly signers = new DeviceSigners((view) => this.events.emit('signing', view));
   readonly pduLog: PduLog;
   readonly engine: DeliveryEngine;
   readonly receipts: ReceiptService;
@@ -86,7 +89,7 @@ export class Simulator {
     this.connectionFaults = new ConnectionFaults(this.smpp.sessions, this.faults);
     this.probes = new ProbeService(config, this.counters, this.smpp, this.pduLog);
     this.stream = new EventStream(this);
-    this.http = createJsonServer([...routes(this), ...smppRoutes(this), ...pduRoutes(this), ...ussdRoutes(this), ...simSwapRoutes(this), ...webRoutes(this, this.stream)]);
+    this.http = createJsonServer([...routes(this), ...smppRoutes(this), ...pduRoutes(this), ...ussdRoutes(this), ...simSwapRoutes(this), ...deviceRoutes(this), ...webRoutes(this, this.stream)]);
   }
 
   async start(): Promise<StartedAddresses> {
@@ -108,6 +111,7 @@ export class Simulator {
     this.submits.reset();
     this.handsets.reset();
     this.simSwap.reset();
+    this.signers.reset();
     this.faults.reset();
     this.pduLog.reset();
     this.smpp.bindLog.reset();

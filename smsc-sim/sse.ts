@@ -26,6 +26,7 @@ export class EventStream {
     forward('inbox');
     forward('ussd');
     forward('handset');
+    forward('signing');
     forward('pdu');
     forward('faults');
     forward('reset');

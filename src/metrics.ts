@@ -42,6 +42,7 @@ export const metrics = {
   simSwapChecks: new Counter({ name: 'simpair_sim_swap_checks_total', help: 'Operator SIM-swap checks, by result (swapped, not_swapped, unavailable)', labelNames: ['result'], registers: [registry] }),
   simSwapCheckSeconds: new Histogram({ name: 'simpair_sim_swap_check_seconds', help: 'Duration of operator SIM-swap checks', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5], registers: [registry] }),
   simCheckRefused: new Counter({ name: 'simpair_sim_check_refused_total', help: 'Payment messages refused because the SIM could not be confirmed or was swapped, by reason', labelNames: ['reason'], registers: [registry] }),
+  deviceRefused: new Counter({ name: 'simpair_device_refused_total', help: 'Messages of bound devices refused (device_mac_refused: no, a wrong or an old MAC) or ignored (device_blocked, device_suspended), by reason', labelNames: ['reason'], registers: [registry] }),
   presenterFailures: new Counter({ name: 'simpair_presenter_failures_total', help: 'Unknown or foreign codes presented, counted against the presenting SIM', labelNames: ['kind'], registers: [registry] }),
   presenterIgnored: new Counter({ name: 'simpair_presenter_ignored_total', help: 'Code-carrying messages without effect because their sender presented too many unknown or foreign codes', registers: [registry] }),
   merchantEvents: new Counter({ name: 'simpair_merchant_events_total', help: 'Merchant outbox events relayed to the merchant queue (SMS and webhook)', registers: [registry] }),

@@ -49,7 +49,7 @@ function addHandset(spec) {
 async function loadHandset(handset) {
   const { messages } = await get(`/handsets/${encodeURIComponent(handset.msisdn)}/inbox`);
   handset.setMessages(messages);
-  await Promise.all([handset.loadUssd(), handset.loadSimSwap()]);
+  await Promise.all([handset.loadUssd(), handset.loadSimSwap(), handset.loadSigning()]);
 }
 
 async function loadSnapshot() {
@@ -75,6 +75,7 @@ function connect() {
   on('inbox', (entry) => handsets.get(normalize(entry.to))?.upsert(entry));
   on('ussd', (session) => handsets.get(normalize(session.from))?.setUssd(session));
   on('handset', (h) => handsets.get(normalize(h.msisdn))?.setSimSwap(h.swappedAt));
+  on('signing', (view) => handsets.get(normalize(view.msisdn))?.setSigning(view));
   on('pdu', (entry) => {
     if (entry.id <= lastPduId) return;
     lastPduId = entry.id;

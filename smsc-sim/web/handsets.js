@@ -1,9 +1,10 @@
 // One virtual handset: its inbox (live, newest first, with delivery state), a compose box that
-// sends an MO to the service number, a "SIM swapped" switch for the operator SIM-swap API, and on
-// phones a USSD dial box. Every control's accessible name
+// sends an MO to the service number, a "SIM swapped" switch for the operator SIM-swap API, on
+// phones a USSD dial box, and on debit devices the signing settings (device key, PIN, main SIM,
+// "tamper" and "replay" switches). Every control's accessible name
 // ends with the handset's label ("Send from Phone (main SIM)"), so people using a screen reader and
 // the browser test can tell the handsets apart; the visible text stays short.
-import { clock, el, get, post, put, srOnly } from './api.js';
+import { call, clock, el, get, post, put, srOnly } from './api.js';
 
 const INBOX_SHOWN = 50;
 const STATE_TEXT = { ENROUTE: 'En route', DELIVERED: 'Delivered', UNDELIVERABLE: 'Undeliverable', EXPIRED: 'Expired' };
@@ -81,6 +82,7 @@ export function createHandset({ msisdn, label, kind, removable }, { onRemove }) 
 
   const simSwap = createSimSwapSwitch(id, msisdn, label);
   const ussd = kind === 'device' ? null : createUssdBox(id, msisdn, label);
+  const signing = kind === 'device' ? createSigningBox(id, msisdn, label) : null;
 
   const head = el(
     'div',
@@ -94,6 +96,7 @@ export function createHandset({ msisdn, label, kind, removable }, { onRemove }) 
     { class: `handset handset-${kind}`, 'aria-labelledby': `${id}-title` },
     head,
     simSwap.root,
+    signing?.root,
     compose,
     ussd?.root,
     el('h4', { text: 'Inbox' }),
@@ -118,6 +121,12 @@ export function createHandset({ msisdn, label, kind, removable }, { onRemove }) 
     },
     setSimSwap(swappedAt) {
       simSwap.show(swappedAt);
+    },
+    setSigning(view) {
+      signing?.show(view);
+    },
+    async loadSigning() {
+      if (signing) signing.show(await get(`/handsets/${encodeURIComponent(msisdn)}/signing`));
     },
     async loadSimSwap() {
       simSwap.show((await get(`/handsets/${encodeURIComponent(msisdn)}/sim-swap`)).swappedAt);
@@ -170,6 +179,78 @@ function createSimSwapSwitch(id, msisdn, label) {
     }
   });
   show(null);
+  return { root, show };
+}
+
+/**
+ * A debit device that signs its payment messages: provisioned with the deviceKey simpair returned
+ * at binding, the PIN (empty: none) and the main SIM (PUT …/signing); then every PAY it sends ends
+ * with <counter>:<mac>. "Tamper" sends a wrong MAC, "Replay" the last signed message again.
+ */
+function createSigningBox(id, msisdn, label) {
+  const path = `/handsets/${encodeURIComponent(msisdn)}/signing`;
+  const key = textField(`${id}-device-key`, ['Device key', srOnly(` of ${label}`)], { maxlength: '43', placeholder: 'deviceKey from simpair' });
+  const pin = textField(`${id}-pin`, ['PIN', srOnly(` of ${label}`)], { maxlength: '8', inputmode: 'numeric', placeholder: 'none' });
+  const main = textField(`${id}-main`, ['Main SIM', srOnly(` of ${label}`)], { maxlength: '20', inputmode: 'numeric', placeholder: '254700000001' });
+  const tamper = el('input', { type: 'checkbox', id: `${id}-tamper` });
+  const replay = el('input', { type: 'checkbox', id: `${id}-replay` });
+  const state = el('p', { class: 'signing-state', role: 'status' });
+  const status = el('p', { class: 'status', role: 'status' });
+  const forget = el('button', { type: 'button', class: 'quiet' }, 'Forget key', srOnly(` of ${label}`));
+  const form = el(
+    'form',
+    { class: 'signing-form' },
+    el('p', { class: 'row' }, key.label, key.input),
+    el('p', { class: 'row' }, pin.label, pin.input),
+    el('p', { class: 'row' }, main.label, main.input),
+    el('div', { class: 'inline' }, el('button', { type: 'submit' }, 'Provision', srOnly(` ${label}`)), forget),
+  );
+  const switches = el(
+    'p',
+    { class: 'row' },
+    tamper,
+    el('label', { for: tamper.id }, 'Tamper', srOnly(` with the MAC of ${label}`)),
+    replay,
+    el('label', { for: replay.id }, 'Replay', srOnly(` the last message of ${label}`)),
+  );
+
+  function show(view) {
+    tamper.checked = !!view?.tamper;
+    replay.checked = !!view?.replay;
+    tamper.disabled = replay.disabled = !view?.provisioned;
+    state.textContent = view?.provisioned
+      ? `Signs for ${view.main}${view.withPin ? ' with a PIN' : ''} · counter ${view.counter}`
+      : 'Not provisioned: sends messages as typed.';
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const body = { pin: pin.input.value.trim() || null, main: main.input.value.trim() };
+    if (key.input.value.trim()) body.deviceKey = key.input.value.trim();
+    void submitting(form, status, async () => {
+      show(await put(path, body));
+      key.input.value = '';
+      pin.input.value = '';
+      return 'Provisioned';
+    });
+  });
+  forget.addEventListener('click', () => {
+    void submitting(form, status, async () => {
+      show(await call('DELETE', path));
+      return 'Key forgotten';
+    });
+  });
+  for (const [box, field] of [[tamper, 'tamper'], [replay, 'replay']]) {
+    box.addEventListener('change', () => {
+      void submitting(form, status, async () => {
+        show(await put(path, { [field]: box.checked }));
+        return `${field === 'tamper' ? 'Tamper' : 'Replay'} ${box.checked ? 'on' : 'off'}`;
+      });
+    });
+  }
+  show(null);
+
+  const root = el('section', { class: 'signing', 'aria-labelledby': `${id}-signing-title` }, el('h4', { id: `${id}-signing-title`, text: 'Signing' }), state, form, switches, status);
   return { root, show };
 }
 

@@ -272,6 +272,21 @@ export const configSchema = z.object({
     presenterMaxFailures: z.number().int().min(1).max(1000),
     presenterWindowSeconds: positiveInt,
   }),
+  /** MAC devices (README "Security", device MACs). */
+  devices: z.object({
+    /** Refused messages of one MAC device within refusalWindowSeconds after which its messages are ignored. */
+    refusalLimit: z.number().int().min(1).max(100),
+    /** The window the refusals count in; an ignored device works again once they leave it. */
+    refusalWindowSeconds: z.number().int().min(1).max(7 * 24 * 3600),
+    /**
+     * Seals the devices' verification keys at rest (AES-256-GCM): 32 bytes as 64 hex digits or
+     * base64. null = kept unsealed in Redis (still never returned or logged); set it in production.
+     */
+    keyEncryptionKey: z
+      .string()
+      .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes: 64 hex digits or base64')
+      .nullable(),
+  }),
   /**
    * The operator's SIM-swap check (GSMA Open Gateway / CAMARA SIM Swap style: POST {url}/check
    * {phoneNumber, maxAge} → {swapped}); null url = not used.
@@ -382,6 +397,9 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'PAYMENT_FAILED_AUTH_DECAY_SECONDS', path: 'payments.failedAuthDecaySeconds', parse: asInt },
   { env: 'PRESENTER_MAX_FAILURES', path: 'payments.presenterMaxFailures', parse: asInt },
   { env: 'PRESENTER_WINDOW_SECONDS', path: 'payments.presenterWindowSeconds', parse: asInt },
+  { env: 'DEVICE_REFUSAL_LIMIT', path: 'devices.refusalLimit', parse: asInt },
+  { env: 'DEVICE_REFUSAL_WINDOW_SECONDS', path: 'devices.refusalWindowSeconds', parse: asInt },
+  { env: 'DEVICE_KEY_ENCRYPTION_KEY', path: 'devices.keyEncryptionKey', parse: asString },
   { env: 'SIM_SWAP_URL', path: 'simSwap.url', parse: asString },
   { env: 'SIM_SWAP_TOKEN', path: 'simSwap.token', parse: asString },
   { env: 'SIM_SWAP_MAX_AGE_HOURS', path: 'simSwap.maxAgeHours', parse: asInt },

@@ -19,6 +19,8 @@ import {
   simUnconfirmedText,
 } from './replies';
 import { countFailedAuth, settle, type SettleContext } from './settle';
+import { deviceGate, withDeviceChange, type DeviceAuthRules } from './device-auth';
+import type { DeviceAuth } from './grammar';
 import type { Device, SubscriberView } from './view';
 
 export type { Decision, OutcomeCode, Reply, SubscriberChanges, Transfer } from './decision';
@@ -43,13 +45,24 @@ export type PaymentEvent =
       channel: 'sms' | 'ussd';
     }
   /** PAY from a device SIM, attributed to this view by its code or by the device → main binding. */
-  | { type: 'device'; moId: string; device: string; imsi?: string; imsiUnreadable?: boolean; amountMinor: number; merchant: string; code?: string }
+  | {
+      type: 'device';
+      moId: string;
+      device: string;
+      imsi?: string;
+      imsiUnreadable?: boolean;
+      amountMinor: number;
+      merchant: string;
+      code?: string;
+      /** `<counter>:<mac>`, required from a MAC device (device-auth.ts), ignored from others. */
+      auth?: DeviceAuth;
+    }
   /** The delayed expiry job of a payment fired. */
   | { type: 'expire'; paymentId: string }
   /** CANCEL [code] from the main SIM. */
   | { type: 'cancel'; code?: string };
 
-export interface DecideContext extends SettleContext {
+export interface DecideContext extends SettleContext, DeviceAuthRules {
   windowMs: number;
   /** Strict mode: device halves must carry the code; device-first order is off. */
   strict: boolean;
@@ -139,6 +152,15 @@ function onRequest(view: SubscriberView, event: RequestEvent, ctx: DecideContext
 
 function onDevice(view: SubscriberView, event: DeviceEvent, ctx: DecideContext): Decision {
   if (alreadyApplied(view, event.moId, ctx)) return decision('noop');
+  // Her own device's message is checked first (suspension, MAC): an unauthenticated message
+  // learns nothing (not even that she is locked) and changes nothing but the device's refusals.
+  const own = activeDevice(view, event.device);
+  const gate = own ? deviceGate(view.msisdn, own, event, ctx) : { pass: true as const };
+  if (!gate.pass) return gate.decision;
+  return withDeviceChange(onDeviceMessage(view, event, ctx), gate.change);
+}
+
+function onDeviceMessage(view: SubscriberView, event: DeviceEvent, ctx: DecideContext): Decision {
   if (view.locked) return lockedRefusal([event.device]);
   const device = activeDevice(view, event.device);
   if (device && imsiDiffers(device.imsi, event.imsi)) return simSwapLock([event.device, view.msisdn]);

@@ -21,6 +21,17 @@ export interface Reply {
   to: string;
   text: string;
   kind: ReplyKind;
+  /** Unsolicited (an ignored sender's answer): obeys the per-MSISDN reply limit, like help texts. */
+  limited?: boolean;
+}
+
+/** A MAC device's state after the decision (device-auth.ts); only the fields that change. */
+export interface DeviceChange {
+  msisdn: string;
+  /** The counter of the message just accepted. */
+  counter?: number;
+  /** Its refusals within the window, this one included. */
+  refusals?: number[];
 }
 
 /** Only the fields that change are present. */
@@ -46,6 +57,8 @@ export interface Decision {
   /** Payments created or changed: full new records with the history appended. */
   payments: Payment[];
   subscriber: SubscriberChanges;
+  /** MAC devices' counters and refusals, written in the same atomic step. */
+  devices: DeviceChange[];
   transfer?: Transfer;
   replies: Reply[];
   /** Delayed expiry jobs to schedule. */
@@ -60,5 +73,5 @@ export interface Decision {
 }
 
 export function decision(outcome: OutcomeCode, parts: Partial<Omit<Decision, 'outcome'>> = {}): Decision {
-  return { payments: [], subscriber: {}, replies: [], expiries: [], codesReleased: [], ...parts, outcome };
+  return { payments: [], subscriber: {}, devices: [], replies: [], expiries: [], codesReleased: [], ...parts, outcome };
 }

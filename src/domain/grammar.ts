@@ -1,20 +1,28 @@
 import { isCode } from './code';
 import { isPaymentId } from './ids';
+import { MAX_COUNTER_DIGITS } from './device-mac';
 import { parseAmount } from './money';
 
 // The SMS command language (DESIGN §1): PAY <amount> <merchant> [<code>], BAL, CANCEL [<code>], HELP,
-// and CHECK <payment id> from a merchant's phone.
+// and CHECK <payment id> from a merchant's phone. A MAC device ends its PAY with `<counter>:<mac>`
+// (device-mac.ts); whether the MAC is right is the decision's business, not the grammar's.
 // Parsing never throws: anything outside this narrow grammar is `invalid` with a reason for metrics,
 // and the shell answers it with the help text.
 
 export type Command =
-  | { kind: 'pay'; amountMinor: number; merchant: string; code?: string }
+  | { kind: 'pay'; amountMinor: number; merchant: string; code?: string; auth?: DeviceAuth }
   | { kind: 'balance' }
   | { kind: 'cancel'; code?: string }
   | { kind: 'help' }
   /** A merchant's phone verifying a payment at the till. */
   | { kind: 'check'; paymentId: string }
   | { kind: 'invalid'; reason: InvalidReason };
+
+/** The `<counter>:<mac>` token of a MAC device's payment message, as sent. */
+export interface DeviceAuth {
+  counter: number;
+  mac: string;
+}
 
 export type InvalidReason =
   | 'empty'
@@ -29,6 +37,7 @@ export type InvalidReason =
   | 'amount_too_large'
   | 'merchant'
   | 'code'
+  | 'device_auth'
   | 'payment_id';
 
 export interface GrammarOptions {
@@ -76,15 +85,26 @@ export function parseCommand(text: string, opts: GrammarOptions): Command {
   }
 }
 
+// Any length of MAC is read (a wrong one is refused by the decision, and counts against the device).
+const AUTH_TOKEN = new RegExp(`^([0-9]{1,${MAX_COUNTER_DIGITS}}):([A-Z0-9]{1,32})$`);
+
 function parsePay(args: string[], opts: GrammarOptions): Command {
-  if (args.length < 2 || args.length > 3) return invalid('arguments');
-  const [amountText, merchant, code] = args;
+  const last = args[args.length - 1];
+  const authText = last !== undefined && last.includes(':') ? last : undefined;
+  const rest = authText === undefined ? args : args.slice(0, -1);
+  if (rest.length < 2 || rest.length > 3) return invalid('arguments');
+  const [amountText, merchant, code] = rest;
   const amount = parseAmount(amountText, opts.minorDigits, opts.maxMinor);
   if (!amount.ok) return invalid(AMOUNT_REASON[amount.reason]);
   if (!isMerchantCode(merchant)) return invalid('merchant');
-  if (code === undefined) return { kind: 'pay', amountMinor: amount.minor, merchant };
-  if (!isCode(code)) return invalid('code');
-  return { kind: 'pay', amountMinor: amount.minor, merchant, code };
+  if (code !== undefined && !isCode(code)) return invalid('code');
+  let auth: DeviceAuth | undefined;
+  if (authText !== undefined) {
+    const m = AUTH_TOKEN.exec(authText);
+    if (!m) return invalid('device_auth');
+    auth = { counter: Number(m[1]), mac: m[2] };
+  }
+  return { kind: 'pay', amountMinor: amount.minor, merchant, ...(code !== undefined ? { code } : {}), ...(auth ? { auth } : {}) };
 }
 
 const AMOUNT_REASON = {

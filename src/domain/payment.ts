@@ -37,6 +37,9 @@ export const REASONS = {
   subscriber_locked: 'the main SIM is locked',
   unknown_merchant: 'the merchant code is not registered',
   strict_mode_code_required: 'strict mode: a device half must carry the code',
+  device_mac_refused: 'a MAC device’s message had no MAC, a wrong one, or an old counter: nothing changes, the owner is alerted, it counts against the device',
+  device_blocked: 'the MAC device had too many refused messages within the refusal window: its messages are ignored until they leave it',
+  device_suspended: 'an operator suspended the device: its messages are ignored until it is re-activated',
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;

@@ -25,6 +25,9 @@ export type ReplyKind =
   | 'late_confirmation'
   | 'sim_unconfirmed'
   | 'too_many_attempts'
+  | 'device_refused'
+  | 'device_alert'
+  | 'device_suspended'
   | 'refund'
   | 'merchant_notice'
   | 'check';
@@ -97,6 +100,21 @@ export function simUnconfirmedText(): string {
 /** Short on purpose: a blocked guesser learns nothing, and the reply costs little. */
 export function tooManyAttemptsText(): string {
   return 'Too many attempts. Try again later.';
+}
+
+/** To a MAC device whose message was refused: brief, and never which part (MAC, PIN, counter) failed. */
+export function deviceMessageRefusedText(): string {
+  return 'Payment refused.';
+}
+
+/** To the owner when a payment message from her MAC device was refused (a forgery, or a wrong PIN). */
+export function deviceRefusalAlertText(): string {
+  return 'A payment message from your device was refused. Nothing was paid. If you did not send it, contact your operator.';
+}
+
+/** To a device an operator suspended. */
+export function deviceSuspendedText(): string {
+  return 'This payment device is suspended. Please contact your operator.';
 }
 
 /** To the merchant's phone: the payer masked (DESIGN §2), the payment id to match at the till. */

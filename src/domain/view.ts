@@ -9,6 +9,20 @@ export interface Device {
   imsi?: string;
   /** false once unbound: its later halves are refused, and its waiting halves no longer match. */
   active: boolean;
+  /** Set for a device bound with a MAC key: its payment messages must carry `<counter>:<mac>`. */
+  mac?: DeviceMac;
+  /** Suspended by an operator: its messages have no effect until it is re-activated. */
+  suspended?: boolean;
+}
+
+/** A MAC device's verification state, from the subscriber's own keys. */
+export interface DeviceMac {
+  /** K (device-mac.ts); never logged, never shown. */
+  key: Uint8Array;
+  /** The last counter accepted (0: none yet). */
+  counter: number;
+  /** When its recent refused messages came (ms), oldest first; only those within the refusal window. */
+  refusals: number[];
 }
 
 export interface SubscriberView {
@@ -69,14 +83,20 @@ export function localDate(now: number, timeZone: string): string {
  * callers that decide several events in a row.
  */
 export function applyDecisionToView(view: SubscriberView, d: Decision): SubscriberView {
-  const changed = d.payments.length > 0 || Object.keys(d.subscriber).length > 0;
+  const changed = d.payments.length > 0 || Object.keys(d.subscriber).length > 0 || d.devices.length > 0;
   if (!changed) return view;
+  const devices = view.devices.map((dev) => {
+    const change = d.devices.find((c) => c.msisdn === dev.msisdn);
+    if (!change || !dev.mac) return dev;
+    return { ...dev, mac: { ...dev.mac, ...(change.counter !== undefined ? { counter: change.counter } : {}), ...(change.refusals ? { refusals: change.refusals } : {}) } };
+  });
   const byId = new Map(view.open.map((p) => [p.id, p]));
   for (const p of d.payments) byId.set(p.id, p);
   const defined = Object.fromEntries(Object.entries(d.subscriber).filter(([, v]) => v !== undefined));
   return {
     ...view,
     ...defined,
+    devices,
     open: [...byId.values()].filter((p) => !isTerminal(p.state)),
     version: view.version + 1,
   };

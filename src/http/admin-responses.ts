@@ -18,7 +18,22 @@ export const ErrorBody = z.looseObject({ error: z.string().meta({ description: '
 
 export const Money = z.looseObject({ amount: z.string().meta({ description: 'decimal text, e.g. "12.50"' }), currency: z.string().meta({ description: 'ISO 4217' }) }).meta({ id: 'Money' });
 
-export const Device = z.looseObject({ msisdn, imsi: z.string().optional(), label: z.string().optional(), boundAt: ms('when it was bound') }).meta({ id: 'Device' });
+export const Device = z
+  .looseObject({
+    msisdn,
+    imsi: z.string().optional(),
+    label: z.string().optional(),
+    boundAt: ms('when it was bound'),
+    mac: z.literal(true).optional().meta({ description: 'a MAC device: its payment messages carry <counter>:<mac> (README "Device MACs")' }),
+    counter: z.number().int().optional().meta({ description: 'the last counter accepted from the device' }),
+    refusals: z.number().int().optional().meta({ description: 'refused messages within devices.refusalWindowSeconds' }),
+    ignoredUntil: z.number().int().optional().meta({ description: 'ms since the epoch: until then the device is ignored (too many refusals)' }),
+    suspended: z.literal(true).optional().meta({ description: 'suspended by an operator' }),
+  })
+  .meta({ id: 'Device' });
+
+/** A MAC device's answer when its key is made (binding, rotation): the only time deviceKey is shown. */
+export const DeviceWithKey = Device.extend({ deviceKey: z.string().optional().meta({ description: '32 random bytes, base64url without padding; shown once, never stored' }) }).meta({ id: 'DeviceWithKey' });
 
 export const Subscriber = z
   .looseObject({

@@ -79,13 +79,21 @@ export function adminSchemas(cfg: SchemaConfig) {
       .transform(Number)
       .refine((n) => n >= 1 && n <= max, `must be an integer from 1 to ${max}`)
       .optional();
+  // A PIN is typed on the device's keypad; it never travels, only a MAC made with it does.
+  const pin = text('a string of 4 to 8 digits').regex(/^[0-9]{4,8}$/, 'must be 4 to 8 digits');
   const merchantCode = text()
     .regex(/^[A-Za-z0-9]{2,20}$/, 'must be 2 to 20 ASCII letters or digits')
     .transform((s) => s.toUpperCase());
 
   return {
     createSubscriber: z.strictObject({ msisdn, imsi: imsi.optional(), name: label(100).optional(), balance: amount(true).optional() }),
-    bindDevice: z.strictObject({ msisdn, imsi: imsi.optional(), label: label(64).optional() }),
+    bindDevice: z
+      .strictObject({ msisdn, imsi: imsi.optional(), label: label(64).optional(), mac: z.boolean({ error: 'must be true or false' }).optional(), pin: pin.optional() })
+      .superRefine((b, ctx) => {
+        if (b.pin !== undefined && b.mac !== true) ctx.addIssue({ code: 'custom', path: ['pin'], message: 'only for a MAC device ("mac": true)' });
+      }),
+    /** A new deviceKey for a bound device (rotation, or a new PIN; without pin: a device without PIN). */
+    deviceKey: z.strictObject({ pin: pin.optional() }),
     credit: z.strictObject({
       amount: amount(false),
       reference: text().regex(/^[A-Za-z0-9._:/-]{1,64}$/, 'must be 1 to 64 characters: letters, digits and . _ : / -'),

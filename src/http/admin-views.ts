@@ -1,3 +1,4 @@
+import { deviceBlockedUntil, recentRefusals } from '../domain/device-auth';
 import { toMoney, type Money } from '../domain/money';
 import type { Payment } from '../domain/payment';
 import type { CreditResult, DeviceRecord, MerchantRecord, SubscriberRecord } from '../store/enrolment';
@@ -12,11 +13,28 @@ export interface MoneyFormat {
   minorDigits: number;
 }
 
-export function deviceJson(d: DeviceRecord) {
-  return { msisdn: d.msisdn, ...(d.imsi ? { imsi: d.imsi } : {}), ...(d.label ? { label: d.label } : {}), boundAt: d.boundAt };
+/** How MAC devices' refusals are read (devices.refusalLimit, refusalWindowSeconds), to show when an ignored device works again. */
+export interface RefusalRules {
+  deviceRefusalLimit: number;
+  deviceRefusalWindowMs: number;
 }
 
-export function subscriberJson(s: SubscriberRecord, f: MoneyFormat) {
+/** A device; a MAC device also with its last counter, its refusals in the window and, while ignored, `ignoredUntil` (never its key). */
+export function deviceJson(d: DeviceRecord, rules?: RefusalRules, now = Date.now()) {
+  const ignoredUntil = d.mac && rules ? deviceBlockedUntil(d.mac, now, rules) : null;
+  return {
+    msisdn: d.msisdn,
+    ...(d.imsi ? { imsi: d.imsi } : {}),
+    ...(d.label ? { label: d.label } : {}),
+    boundAt: d.boundAt,
+    ...(d.mac ? { mac: true, counter: d.mac.counter } : {}),
+    ...(d.mac && rules ? { refusals: recentRefusals(d.mac, now, rules.deviceRefusalWindowMs).length } : {}),
+    ...(ignoredUntil !== null ? { ignoredUntil } : {}),
+    ...(d.suspended ? { suspended: true } : {}),
+  };
+}
+
+export function subscriberJson(s: SubscriberRecord, f: MoneyFormat, rules?: RefusalRules) {
   return {
     msisdn: s.msisdn,
     ...(s.imsi ? { imsi: s.imsi } : {}),
@@ -25,7 +43,7 @@ export function subscriberJson(s: SubscriberRecord, f: MoneyFormat) {
     locked: s.locked,
     ...(s.lockReason ? { lockReason: s.lockReason } : {}),
     failedAuth: s.failedAuth,
-    devices: s.devices.filter((d) => d.active).map(deviceJson),
+    devices: s.devices.filter((d) => d.active).map((d) => deviceJson(d, rules)),
     createdAt: s.createdAt,
   };
 }

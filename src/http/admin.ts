@@ -13,7 +13,9 @@ import { RefundStore } from '../store/refunds';
 import { adminAuth, audit, roleAtLeast, type Operator } from './access';
 import { adminSchemas } from './admin-schemas';
 import { creditJson, deviceJson, paymentJson, subscriberJson, withRefunds } from './admin-views';
-import { AuditPage, Credit, Device, Payment, PaymentList, Subscriber } from './admin-responses';
+import { AuditPage, Credit, DeviceWithKey, Payment, PaymentList, Subscriber } from './admin-responses';
+import { deviceRoutes, newDeviceKey, refusalRules } from './device-routes';
+import { DeviceKeySealer } from '../store/device-keys';
 import { route, routesRouter, type ApiRoute } from './registry';
 import { merchantRoutes } from './merchant-routes';
 import { operatorRoutes } from './operator-routes';
@@ -44,7 +46,7 @@ export const ADMIN_PATHS = ['/v1/subscribers', '/v1/merchants', '/v1/payments', 
 
 /** The routes of adminRouter, for the OpenAPI document (openapi.ts) and for mounting. */
 export function adminRoutes(deps: AdminDeps): ApiRoute[] {
-  return [...operatorRoutes(deps.config), ...subscriberRoutes(deps), ...merchantRoutes(deps)];
+  return [...operatorRoutes(deps.config), ...subscriberRoutes(deps), ...deviceRoutes(deps), ...merchantRoutes(deps)];
 }
 
 function subscriberRoutes(deps: AdminDeps): ApiRoute[] {
@@ -56,6 +58,8 @@ function subscriberRoutes(deps: AdminDeps): ApiRoute[] {
   const s = adminSchemas(config);
   const fmt = { currency: config.currency, minorDigits: config.minorDigits };
   const operatorOf = (res: Response) => res.locals.operator as Operator;
+  const sealer = DeviceKeySealer.fromConfig(config.devices.keyEncryptionKey);
+  const rules = refusalRules(config);
   const tag = 'subscribers';
 
   return [
@@ -81,17 +85,30 @@ function subscriberRoutes(deps: AdminDeps): ApiRoute[] {
       async ({ params }, _req, res) => {
         const sub = await store.getSubscriber(params.msisdn);
         if (!sub) throw new EnrolmentError('NO_SUBSCRIBER');
-        res.json(subscriberJson(sub, fmt));
+        res.json(subscriberJson(sub, fmt, rules));
       },
     ),
 
     route(
-      { method: 'post', path: '/v1/subscribers/:msisdn/devices', role: 'operator', tag, summary: 'Bind a debit device (auxiliary SIM)', params: s.subscriberPath, body: s.bindDevice, responses: { 201: { description: 'bound', schema: Device }, 404: { description: 'no such subscriber' }, 409: { description: 'bound anywhere already, or a main SIM' } } },
-      async ({ params, body }, _req, res) => {
-        const device = await store.bindDevice(params.msisdn, body, Date.now());
-        log.info({ msisdn: maskMsisdn(params.msisdn), device: maskMsisdn(device.msisdn), operator: operatorOf(res).name }, 'device bound');
-        await audit(res, { action: 'device.bind', target: params.msisdn, details: { device: device.msisdn, withImsi: device.imsi !== undefined } });
-        res.status(201).json(deviceJson(device));
+      {
+        method: 'post',
+        path: '/v1/subscribers/:msisdn/devices',
+        role: 'operator',
+        tag,
+        summary: 'Bind a debit device (auxiliary SIM)',
+        description: 'With `"mac": true` (and optionally a 4–8 digit `pin`) the device signs its payment messages; the answer carries its `deviceKey`, once (README "Device MACs").',
+        params: s.subscriberPath,
+        body: s.bindDevice,
+        responses: { 201: { description: 'bound (with deviceKey for a MAC device)', schema: DeviceWithKey }, 404: { description: 'no such subscriber' }, 409: { description: 'bound anywhere already, or a main SIM' } },
+      },
+      async ({ params, body: { mac, pin, ...body } }, _req, res) => {
+        // A MAC device's deviceKey is made here and returned once (device-routes.ts); the store keeps K only.
+        const key = mac ? newDeviceKey(sealer, params.msisdn, body.msisdn, pin, log) : null;
+        const device = await store.bindDevice(params.msisdn, { ...body, ...(key ? { sealedKey: key.sealedKey } : {}) }, Date.now());
+        log.info({ msisdn: maskMsisdn(params.msisdn), device: maskMsisdn(device.msisdn), mac: key !== null, operator: operatorOf(res).name }, 'device bound');
+        const macDetails = key ? { mac: true, withPin: pin !== undefined } : {};
+        await audit(res, { action: 'device.bind', target: params.msisdn, details: { device: device.msisdn, withImsi: device.imsi !== undefined, ...macDetails } });
+        res.status(201).json({ ...deviceJson(device, rules), ...(key ? { deviceKey: key.deviceKey } : {}) });
       },
     ),
 
@@ -122,7 +139,7 @@ function subscriberRoutes(deps: AdminDeps): ApiRoute[] {
         const sub = await store.unlock(params.msisdn);
         log.info({ msisdn: maskMsisdn(params.msisdn), operator: operatorOf(res).name }, 'subscriber unlocked');
         await audit(res, { action: 'subscriber.unlock', target: params.msisdn, ...(body?.reason ? { details: { reason: body.reason } } : {}) });
-        res.json(subscriberJson(sub, fmt));
+        res.json(subscriberJson(sub, fmt, rules));
       },
     ),
 

@@ -30,6 +30,8 @@ export interface MoProcessorDeps extends PaymentStepDeps {
 
 /** Reasons that are the presenting SIM's failure, never the code owner's (DESIGN §1.8). */
 const PRESENTER_FAILURES: ReadonlySet<string> = new Set(['foreign_device', 'code_unknown']);
+/** Reasons a device's message was refused or ignored by the device gate (domain/device-auth.ts). */
+const DEVICE_REFUSALS: ReadonlySet<string> = new Set(['device_mac_refused', 'device_blocked', 'device_suspended']);
 /** Reasons a payment message was refused because its SIM could not be trusted (DESIGN §2). */
 const SIM_CHECK_REFUSALS: ReadonlySet<string> = new Set(['imsi_missing', 'sim_swap', 'sim_swap_check_unavailable']);
 
@@ -81,6 +83,8 @@ async function routeCommand(deps: MoProcessorDeps, sender: string, command: Comm
   const merchantInfo = { exists: who.merchantName !== null, name: who.merchantName ?? undefined };
   const notRegistered: Route = { kind: 'reply', reply: { to: sender, text: notRegisteredText(), kind: 'not_registered' }, rateLimited: true, outcome: 'not_registered' };
 
+  // Only a device signs its messages; a main SIM's PAY with a MAC token is not a command of hers.
+  if (who.isSubscriber && command.kind === 'pay' && command.auth) return help;
   if (who.isSubscriber) {
     switch (command.kind) {
       case 'balance':
@@ -117,6 +121,7 @@ async function routeCommand(deps: MoProcessorDeps, sender: string, command: Comm
     amountMinor: command.amountMinor,
     merchant: command.merchant,
     code: command.code,
+    ...(command.auth ? { auth: command.auth } : {}),
   };
   if (command.code) {
     // A sender past its threshold of unknown or foreign codes: no effect at all, a brief answer.
@@ -153,6 +158,7 @@ async function execute(deps: MoProcessorDeps, route: Route, mo: MoMessage): Prom
       const outcome = await runPaymentStep(deps, route.main, mo.id, route.event, route.merchant, (r) => (reason = r.reason));
       if (reason && route.presenter && PRESENTER_FAILURES.has(reason)) await presenterFailed(deps, route.presenter, mo.id, reason);
       if (reason && SIM_CHECK_REFUSALS.has(reason)) metrics.simCheckRefused.inc({ reason });
+      if (reason && DEVICE_REFUSALS.has(reason)) metrics.deviceRefused.inc({ reason });
       return outcome;
     }
   }

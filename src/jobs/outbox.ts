@@ -10,6 +10,8 @@ export interface Reply {
   to: string;
   text: string;
   kind: string;
+  /** This reply obeys the per-MSISDN limit even when the others of its step do not. */
+  limited?: boolean;
 }
 
 /** One reply job may take this long to be written before the step fails (and is retried). */
@@ -56,7 +58,7 @@ export class Outbox {
     const messages: MtMessage[] = [];
     for (let i = 0; i < list.length; i++) {
       const r = list[i];
-      if (opts.rateLimited && !(await this.allow(r.to, correlationId, i, opts.now))) {
+      if ((opts.rateLimited || r.limited) && !(await this.allow(r.to, correlationId, i, opts.now))) {
         metrics.repliesSuppressed.inc();
         continue;
       }

@@ -5,6 +5,7 @@ import { codeFromRandomBytes, CODE_RANDOM_BYTES } from '../domain/code';
 import { paymentIdFromMoId } from '../domain/ids';
 import { maskMsisdn } from '../domain/msisdn';
 import type { ExpiryStore } from '../store/expiries';
+import { hmacSha256 } from '../store/device-keys';
 import { appliedRecordOf, type AppliedRecord, type PaymentStore } from '../store/payments';
 import type { Outbox } from './outbox';
 
@@ -19,6 +20,9 @@ export interface PaymentRules {
   timeZone: string;
   currency: string;
   minorDigits: number;
+  /** A MAC device is ignored after this many refused messages within deviceRefusalWindowMs. */
+  deviceRefusalLimit: number;
+  deviceRefusalWindowMs: number;
 }
 
 /**
@@ -73,12 +77,13 @@ export async function runPaymentStep(
       merchantName: merchant.name,
       newPaymentId: paymentIdFromMoId(stepId, sha256),
       newCode: code,
+      hmac: hmacSha256,
     };
     const decision = decide(loaded.view, event, ctx);
     // Nothing to change and nothing to say: no write, so nothing is marked applied and a later,
     // valid run of the same step is not mistaken for a repeat. An early expiry comes back as
     // expiries only: reschedule it.
-    if (decision.payments.length === 0 && decision.replies.length === 0 && Object.keys(decision.subscriber).length === 0) {
+    if (decision.payments.length === 0 && decision.replies.length === 0 && decision.devices.length === 0 && Object.keys(decision.subscriber).length === 0) {
       await deps.expiries.schedule(main, decision.expiries);
       return decision.outcome;
     }

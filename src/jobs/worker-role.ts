@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { QUEUE, type MoBatch, type MoMessage, type MtJob } from '../queues';
 import { PaymentStore } from '../store/payments';
+import { DeviceKeySealer } from '../store/device-keys';
 import { parseAmount } from '../domain/money';
 import { startExpirySweeper } from './expiry';
 import { ExpiryStore } from '../store/expiries';
@@ -60,7 +61,7 @@ export class WorkerRole {
     this.queues.push(mtQueue);
     const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax);
     const expiries = new ExpiryStore(storeRedis, keys, scripts);
-    const store = new PaymentStore(storeRedis, keys, scripts, config.retention.appliedMoSeconds);
+    const store = new PaymentStore(storeRedis, keys, scripts, config.retention.appliedMoSeconds, DeviceKeySealer.fromConfig(config.devices.keyEncryptionKey));
     // A job whose worker died is handed to another after its lock lapses; processors are idempotent.
     const recovery = { connection: redis, prefix, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: 5 };
     const stepDeps = { store, outbox, expiries, rules: paymentRules(config), log };
@@ -177,5 +178,7 @@ export function paymentRules(config: Config): PaymentRules {
     timeZone: config.timezone,
     currency: config.currency,
     minorDigits: config.minorDigits,
+    deviceRefusalLimit: config.devices.refusalLimit,
+    deviceRefusalWindowMs: config.devices.refusalWindowSeconds * 1000,
   };
 }

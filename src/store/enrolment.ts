@@ -4,6 +4,7 @@ import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
 import { LedgerOutbox, NO_NOTICE } from './ledger-outbox';
 import { utcDate } from '../domain/view';
+import { deviceAuthOf } from './device-auth';
 
 // Enrolment and operator actions on subscribers, devices, credits and merchants. Every write is one
 // Lua script (src/store/lua/<name>.lua), so an error never leaves anything half-written. Script
@@ -45,6 +46,9 @@ export interface DeviceRecord {
   label?: string;
   active: boolean;
   boundAt: number;
+  /** A MAC device: its last accepted counter and recent refusals (never its key). */
+  mac?: { counter: number; refusals: number[] };
+  suspended?: boolean;
 }
 
 export interface SubscriberRecord {
@@ -85,6 +89,8 @@ export interface NewDevice {
   msisdn: string;
   imsi?: string;
   label?: string;
+  /** A MAC device's sealed verification key (store/device-keys.ts). */
+  sealedKey?: string;
 }
 
 export interface CreditResult {
@@ -137,15 +143,16 @@ export class EnrolmentStore {
 
   async getSubscriber(msisdn: string): Promise<SubscriberRecord | null> {
     const k = this.keys;
-    // MULTI: profile and devices from one instant.
-    const res = await this.redis.multi().hgetall(k.subscriber(msisdn)).hgetall(k.devices(msisdn)).exec();
+    // MULTI: profile, devices and their authentication state from one instant.
+    const res = await this.redis.multi().hgetall(k.subscriber(msisdn)).hgetall(k.devices(msisdn)).hgetall(k.deviceAuth(msisdn)).exec();
     if (!res) throw new Error('getSubscriber: transaction aborted');
     for (const [err] of res) if (err) throw err;
     const sub = res[0][1] as Record<string, string>;
     const devs = res[1][1] as Record<string, string>;
+    const auth = (res[2][1] as Record<string, string>) ?? {};
     if (!sub || Object.keys(sub).length === 0) return null;
     const devices = Object.entries(devs ?? {})
-      .map(([field, json]) => parseDevice(field, json))
+      .map(([field, json]) => withAuth(parseDevice(field, json), auth))
       .sort((a, b) => a.boundAt - b.boundAt || a.msisdn.localeCompare(b.msisdn));
     return {
       msisdn: sub.msisdn || msisdn,
@@ -177,6 +184,7 @@ export class EnrolmentStore {
   async bindDevice(main: string, d: NewDevice, now: number): Promise<DeviceRecord> {
     const k = this.keys;
     const record: DeviceRecord = { msisdn: d.msisdn, ...(d.imsi ? { imsi: d.imsi } : {}), ...(d.label ? { label: d.label } : {}), active: true, boundAt: now };
+    const auth = k.deviceAuth(main);
     const pointer = k.deviceOwner(d.msisdn);
     const devices = k.devices(main);
     const release = () => this.releaseDevicePointer(main, d.msisdn);
@@ -194,7 +202,7 @@ export class EnrolmentStore {
       throw new EnrolmentError('DEVICE_IS_SUBSCRIBER');
     }
     // 4. The binding itself, in the main SIM's slot (NO_SUBSCRIBER, DEVICE_BOUND, or OK + version).
-    const res = (await this.scripts.run('bindDevice', [k.subscriber(main), devices], [d.msisdn, JSON.stringify(record)])) as ScriptAnswer;
+    const res = (await this.scripts.run('bindDevice', [k.subscriber(main), devices, auth], [d.msisdn, JSON.stringify(record), d.sealedKey ?? ''])) as ScriptAnswer;
     if (res[0] !== 'OK') {
       await release();
       refusal(res);
@@ -204,10 +212,10 @@ export class EnrolmentStore {
     //    SIM claimed it in that moment, this binding is undone, so exactly one stays.
     const ownerAfter = await this.redis.set(pointer, main, 'NX', 'GET');
     if (ownerAfter !== null && ownerAfter !== main) {
-      await this.scripts.run('unbindDevice', [k.subscriber(main), devices], [d.msisdn]);
+      await this.scripts.run('unbindDevice', [k.subscriber(main), devices, auth], [d.msisdn]);
       throw new EnrolmentError('DEVICE_BOUND');
     }
-    return record;
+    return d.sealedKey ? { ...record, mac: { counter: 0, refusals: [] } } : record;
   }
 
   /**
@@ -220,7 +228,7 @@ export class EnrolmentStore {
    */
   async unbindDevice(main: string, device: string): Promise<void> {
     const k = this.keys;
-    const res = (await this.scripts.run('unbindDevice', [k.subscriber(main), k.devices(main)], [device])) as ScriptAnswer;
+    const res = (await this.scripts.run('unbindDevice', [k.subscriber(main), k.devices(main), k.deviceAuth(main)], [device])) as ScriptAnswer;
     await this.releaseDevicePointer(main, device);
     if (res[0] !== 'OK') refusal(res);
   }
@@ -358,6 +366,11 @@ function parseDevice(field: string, json: string): DeviceRecord {
     active: d.active !== false,
     boundAt: Number(d.boundAt ?? 0),
   };
+}
+
+function withAuth(d: DeviceRecord, fields: Record<string, string>): DeviceRecord {
+  const state = deviceAuthOf(fields, d.msisdn);
+  return { ...d, ...(state.sealedKey ? { mac: { counter: state.counter, refusals: state.refusals } } : {}), ...(state.suspended ? { suspended: true } : {}) };
 }
 
 /** 32 random bytes, base64url: the merchant's HMAC key for webhook signatures. */

@@ -21,6 +21,12 @@ export interface Keys {
   subscriber(main: string): string;
   /** Hash: device msisdn → JSON {imsi, label, active, boundAt}. */
   devices(main: string): string;
+  /**
+   * Hash: the devices' authentication state, per device msisdn `<d>:key` (a MAC device's sealed
+   * verification key, store/device-keys.ts), `<d>:counter` (last accepted), `<d>:refusals` (ms,
+   * space-separated), `<d>:suspended` ('1').
+   */
+  deviceAuth(main: string): string;
   /** Hash: payment id → JSON Payment (all payments of this main SIM). */
   payments(main: string): string;
   /**
@@ -113,6 +119,7 @@ export function createKeys(prefix: string): Keys {
   return {
     subscriber: balanceKeys.subscriber,
     devices: (m) => `${p}:sub:{${m}}:devices`,
+    deviceAuth: (m) => `${p}:sub:{${m}}:devauth`,
     payments: (m) => `${p}:sub:{${m}}:payments`,
     openPayments: (m) => `${p}:sub:{${m}}:open`,
     paymentIndex: (m) => `${p}:sub:{${m}}:pindex`,

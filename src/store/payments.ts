@@ -5,6 +5,8 @@ import { LedgerOutbox } from './ledger-outbox';
 import type { Device, SubscriberView } from '../domain/decide';
 import type { Decision, Reply } from '../domain/decision';
 import type { Payment } from '../domain/payment';
+import { DeviceKeySealer } from './device-keys';
+import { deviceAuthOf } from './device-auth';
 
 /** What a worker must remember about an applied MO to re-emit its effects on a retry. */
 export interface AppliedRecord {
@@ -59,6 +61,8 @@ export class PaymentStore {
      * be processed again — BullMQ's last attempt, stalled-job recovery, a redelivery requeued.
      */
     private readonly appliedRetentionSeconds: number,
+    /** Opens MAC devices' verification keys (devices.keyEncryptionKey). */
+    private readonly sealer: DeviceKeySealer = DeviceKeySealer.fromConfig(null),
   ) {
     this.ledger = new LedgerOutbox(redis, keys, scripts);
   }
@@ -109,17 +113,25 @@ export class PaymentStore {
     const k = this.keys;
     const raw = (await this.scripts.run(
       'loadSubscriberView',
-      [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, moId), k.paymentIndex(main)],
+      [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, moId), k.paymentIndex(main), k.deviceAuth(main)],
       [presentedCode ?? ''],
-    )) as [string[], string[], string[], string | null, string | null] | null;
+    )) as [string[], string[], string[], string | null, string | null, string[]] | null;
     if (!raw) return null;
-    const [subFlat, devFlat, openJson, applied, ended] = raw;
+    const [subFlat, devFlat, openJson, applied, ended, authFlat] = raw;
     const sub = pairs(subFlat);
     const devices: Device[] = [];
     const devPairs = pairs(devFlat);
+    const auth = pairs(authFlat);
     for (const json of Object.values(devPairs)) {
       const d = JSON.parse(json) as { msisdn: string; imsi?: string; active?: boolean };
-      devices.push({ msisdn: d.msisdn, imsi: d.imsi, active: d.active !== false });
+      const state = deviceAuthOf(auth, d.msisdn);
+      devices.push({
+        msisdn: d.msisdn,
+        imsi: d.imsi,
+        active: d.active !== false,
+        ...(state.sealedKey ? { mac: { key: this.sealer.open(state.sealedKey, main, d.msisdn), counter: state.counter, refusals: state.refusals } } : {}),
+        ...(state.suspended ? { suspended: true } : {}),
+      });
     }
     const view: SubscriberView = {
       msisdn: main,
@@ -166,6 +178,8 @@ export class PaymentStore {
       decision.transfer ? JSON.stringify(decision.transfer) : '',
       JSON.stringify(record),
       this.appliedRetentionSeconds,
+      // As strings: Lua would print a 15-digit counter in exponent notation.
+      JSON.stringify(decision.devices.map((d) => ({ msisdn: d.msisdn, ...(d.counter !== undefined ? { counter: String(d.counter) } : {}), ...(d.refusals ? { refusals: d.refusals.join(' ') } : {}) }))),
     ];
     for (const pay of decision.payments) args.push(pay.id, pay.state, pay.createdAt, JSON.stringify(pay));
     // The id → main pointers are claimed first: a new payment whose id already points at another
@@ -177,7 +191,7 @@ export class PaymentStore {
     }
     const res = (await this.scripts.run(
       'applyPaymentDecision',
-      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.accountJournal(account), k.accountOutbox(account)],
+      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.accountJournal(account), k.accountOutbox(account), k.deviceAuth(main)],
       args,
     )) as [string, ...Array<string | number>];
     switch (res[0]) {

@@ -95,4 +95,34 @@ describe('the simulator web page in a real browser', function () {
     assert.match(counters, /submits queue full\s+[1-9]/);
     assert.deepEqual(failures, [], 'no script errors and no failed requests');
   });
+
+  it('a MAC device provisioned on the page signs its payment; tampered, it is refused and the phone alerted', async () => {
+    const failures: string[] = [];
+    page.on('pageerror', (err) => failures.push(err.message));
+    const dev = 'Debit device (auxiliary SIM)';
+    // The operator turns the bound device into a MAC device (a new deviceKey, with a PIN).
+    const rotated = await admin('POST', `/v1/subscribers/${PHONE}/devices/${DEVICE}/key`, { pin: '2468' });
+    assert.equal(rotated.status, 200);
+    const deviceKey = (rotated.body as { deviceKey: string }).deviceKey;
+    await page.getByRole('textbox', { name: `Device key of ${dev}` }).fill(deviceKey);
+    await page.getByRole('textbox', { name: `PIN of ${dev}` }).fill('2468');
+    await page.getByRole('textbox', { name: `Main SIM of ${dev}` }).fill(PHONE);
+    await page.getByRole('button', { name: `Provision ${dev}` }).click();
+    await until('the signing state', () => page.locator('.handset-device .signing-state').innerText(), (t) => t.includes(`Signs for ${PHONE} with a PIN · counter 0`));
+
+    const paidBefore = (await textOf('Inbox of Phone (main SIM)')()).match(/Paid/g)?.length ?? 0;
+    await send('Phone (main SIM)', 'PAY 3.00 SHOP42');
+    await until('a new code', textOf('Inbox of Phone (main SIM)'), (t) => /3\.00 KES to SHOP42 on your payment device: code/.test(t));
+    await send(dev, 'PAY 3.00 SHOP42');
+    await until('Paid with the signed message', textOf('Inbox of Phone (main SIM)'), (t) => (t.match(/Paid/g)?.length ?? 0) === paidBefore + 1);
+    await until('counter 1 on the page', () => page.locator('.handset-device .signing-state').innerText(), (t) => t.endsWith('counter 1'));
+
+    await page.getByRole('checkbox', { name: `Tamper with the MAC of ${dev}` }).check();
+    await waitFor('tamper on in the simulator', async () => (await http<{ tamper: boolean }>('GET', `${sim.baseUrl}/handsets/${DEVICE}/signing`)).body.tamper);
+    await send(dev, 'PAY 1.00 SHOP42');
+    await until('the refusal on the device', textOf(`Inbox of ${dev}`), (t) => t.includes('Payment refused.'));
+    await until('the alert on the phone', textOf('Inbox of Phone (main SIM)'), (t) => t.includes('A payment message from your device was refused.'));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'device-mac.png'), fullPage: true });
+    assert.deepEqual(failures, [], 'no script errors');
+  });
 });

@@ -122,7 +122,7 @@ describe('OpenAPI document (in-process, real redis)', function () {
 
   it('request bodies are the schemas that validate them (fields, required, no unknown fields)', async () => {
     const bind = doc.paths['/v1/subscribers/{msisdn}/devices'].post.requestBody!.content['application/json'].schema as { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean };
-    assert.deepEqual(Object.keys(bind.properties).sort(), ['imsi', 'label', 'msisdn']);
+    assert.deepEqual(Object.keys(bind.properties).sort(), ['imsi', 'label', 'mac', 'msisdn', 'pin']);
     assert.deepEqual(bind.required, ['msisdn']);
     assert.equal(bind.additionalProperties, false);
     // …and the served route refuses what the document does not allow, with the same words.

@@ -18,15 +18,18 @@
   KEYS[6] transfers hash of this subscriber
   KEYS[7] the subscriber's journal stream (one line per transfer: subscriber → merchant)
   KEYS[8] the subscriber's ledger outbox stream (the merchant's posting, the payment.completed event)
+  KEYS[9] device auth hash (a MAC device's accepted counter and its refusals, under the same
+          version check: two workers can never both accept one counter)
 
   ARGV[1] expected subscriber version
   ARGV[2] now (ms)
-  ARGV[3] number of payment records N that follow from ARGV[8]
+  ARGV[3] number of payment records N that follow from ARGV[9]
   ARGV[4] subscriber field changes: JSON object {failedAuth?, failedAuthAt?, locked?, lockReason?, dailySpentMinor?, dailyDate?}
   ARGV[5] transfer: JSON {id, fromMsisdn, toMerchant, amountMinor} or ''
   ARGV[6] applied record (JSON) to keep under KEYS[5]
   ARGV[7] applied record TTL, seconds
-  ARGV[8 + 4k .. 11 + 4k], k = 0..N-1: payment id, state, createdAt, full JSON record (stored verbatim)
+  ARGV[8] device changes: JSON array [{msisdn, counter?: decimal string, refusals?: ms space-separated ('' = none)}]
+  ARGV[9 + 4k .. 12 + 4k], k = 0..N-1: payment id, state, createdAt, full JSON record (stored verbatim)
 
   Returns: {'OK', new version, balance after}
            {'APPLIED', applied record}        this MO was applied before
@@ -51,8 +54,8 @@ end
 -- A payment id is written over only by the same payment (same creation time): a colliding id
 -- fails loudly instead of overwriting another payment's record.
 for k = 0, tonumber(ARGV[3]) - 1 do
-  local existing = redis.call('HGET', KEYS[2], ARGV[8 + 4 * k])
-  if existing and tonumber(cjson.decode(existing).createdAt) ~= tonumber(ARGV[10 + 4 * k]) then
+  local existing = redis.call('HGET', KEYS[2], ARGV[9 + 4 * k])
+  if existing and tonumber(cjson.decode(existing).createdAt) ~= tonumber(ARGV[11 + 4 * k]) then
     return {'PAYMENT_ID_TAKEN'}
   end
 end
@@ -92,7 +95,7 @@ local terminal = {completed = true, rejected = true, expired = true, declined = 
 local openIds = {}
 for id in string.gmatch(redis.call('HGET', KEYS[1], 'open') or '', '%S+') do openIds[id] = true end
 for k = 0, tonumber(ARGV[3]) - 1 do
-  local id, state, createdAt, json = ARGV[8 + 4 * k], ARGV[9 + 4 * k], ARGV[10 + 4 * k], ARGV[11 + 4 * k]
+  local id, state, createdAt, json = ARGV[9 + 4 * k], ARGV[10 + 4 * k], ARGV[11 + 4 * k], ARGV[12 + 4 * k]
   redis.call('HSET', KEYS[2], id, json)
   if terminal[state] then
     openIds[id] = nil
@@ -122,6 +125,19 @@ for k, field in pairs(fields) do
 end
 if changes.locked ~= nil then
   redis.call('HSET', KEYS[1], 'locked', changes.locked and '1' or '0')
+end
+
+for _, d in ipairs(cjson.decode(ARGV[8])) do
+  if d.counter ~= nil then
+    redis.call('HSET', KEYS[9], d.msisdn .. ':counter', d.counter)
+  end
+  if d.refusals ~= nil then
+    if d.refusals == '' then
+      redis.call('HDEL', KEYS[9], d.msisdn .. ':refusals')
+    else
+      redis.call('HSET', KEYS[9], d.msisdn .. ':refusals', d.refusals)
+    end
+  end
 end
 
 local newVersion = redis.call('HINCRBY', KEYS[1], 'version', 1)

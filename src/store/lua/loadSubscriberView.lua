@@ -8,12 +8,14 @@
   KEYS[4] payments hash
   KEYS[5] applied marker of this MO (string)
   KEYS[6] payment index (zset by createdAt)
+  KEYS[7] device auth hash (MAC keys, counters, refusals, suspensions)
   ARGV[1] a code a device presented ('' = none): if no open payment holds it, the newest of the
           last 20 payments that does is returned too (a late confirmation is told so, not failed)
 
   Returns: false when the subscriber does not exist, else
            {subscriber HGETALL flat list, devices HGETALL flat list, open payment JSONs (list),
-            applied record or false, ended payment JSON holding ARGV[1] or false}
+            applied record or false, ended payment JSON holding ARGV[1] or false,
+            device auth HGETALL flat list}
 ]]
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
@@ -51,4 +53,4 @@ if ARGV[1] ~= '' then
     end
   end
 end
-return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), payments, applied, ended}
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), payments, applied, ended, redis.call('HGETALL', KEYS[7])}

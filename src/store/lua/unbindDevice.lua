@@ -6,8 +6,11 @@
   can be bound again elsewhere. Until then the pointer dangles, which is harmless: the payment
   decision re-checks the devices hash.
 
+  Its authentication state (MAC key, counter, refusals, suspension) goes with it.
+
   KEYS[1] subscriber hash of the main SIM
   KEYS[2] devices hash of the main SIM
+  KEYS[3] device auth hash of the main SIM
 
   ARGV[1] device msisdn
 
@@ -21,4 +24,6 @@ end
 if redis.call('HDEL', KEYS[2], ARGV[1]) == 0 then
   return {'NOT_BOUND'}
 end
+local d = ARGV[1]
+redis.call('HDEL', KEYS[3], d .. ':key', d .. ':counter', d .. ':refusals', d .. ':suspended')
 return {'OK', redis.call('HINCRBY', KEYS[1], 'version', 1)}

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { DecideContext, Payment, SubscriberView } from '../../../src/domain';
 
 // Shared names and builders for the domain tests.
@@ -32,8 +33,15 @@ export function ctx(patch: Partial<DecideContext> = {}): DecideContext {
     newCode: 'NEWCDE',
     currency: 'KES',
     minorDigits: 2,
+    deviceRefusalLimit: 3,
+    deviceRefusalWindowMs: 3600_000,
+    hmac,
     ...patch,
   };
+}
+
+export function hmac(key: Uint8Array, message: string): Uint8Array {
+  return createHmac('sha256', key).update(message, 'utf8').digest();
 }
 
 export function view(patch: Partial<SubscriberView> = {}): SubscriberView {
@@ -93,7 +101,8 @@ export function awaitingRequest(patch: Partial<Payment> = {}): Payment {
 }
 
 export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // Typed arrays (a device key) cannot be frozen; the decision never writes to them anyway.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

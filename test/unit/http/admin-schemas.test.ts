@@ -42,6 +42,28 @@ describe('admin API schemas', () => {
   });
 });
 
+describe('admin API device bodies (MAC devices)', () => {
+  const s = adminSchemas({ countryCode: '254', minorDigits: 2 });
+  it('reads mac and a PIN of 4 to 8 digits', () => {
+    assert.deepEqual(parseOr400(s.bindDevice, { msisdn: '0700000002', mac: true, pin: '4821' }, 'body'), { msisdn: '254700000002', mac: true, pin: '4821' });
+    assert.deepEqual(parseOr400(s.bindDevice, { msisdn: '0700000002', mac: true }, 'body'), { msisdn: '254700000002', mac: true });
+    assert.deepEqual(parseOr400(s.bindDevice, { msisdn: '0700000002', mac: false }, 'body'), { msisdn: '254700000002', mac: false });
+    assert.deepEqual(parseOr400(s.deviceKey, { pin: '12345678' }, 'body'), { pin: '12345678' });
+    assert.deepEqual(parseOr400(s.deviceKey, {}, 'body'), {});
+  });
+  it('names the bad field: mac not a boolean, a PIN of the wrong form, a PIN without mac', () => {
+    assert.equal(error(() => parseOr400(s.bindDevice, { msisdn: '0700000002', mac: 'yes' }, 'body')), 'mac: must be true or false');
+    for (const pin of ['482', '123456789', '48a1', ' 4821', '']) {
+      assert.equal(error(() => parseOr400(s.bindDevice, { msisdn: '0700000002', mac: true, pin }, 'body')), 'pin: must be 4 to 8 digits', pin);
+    }
+    assert.equal(error(() => parseOr400(s.bindDevice, { msisdn: '0700000002', mac: true, pin: 4821 }, 'body')), 'pin: must be a string of 4 to 8 digits');
+    assert.equal(error(() => parseOr400(s.bindDevice, { msisdn: '0700000002', pin: '4821' }, 'body')), 'pin: only for a MAC device ("mac": true)');
+    assert.equal(error(() => parseOr400(s.bindDevice, { msisdn: '0700000002', mac: false, pin: '4821' }, 'body')), 'pin: only for a MAC device ("mac": true)');
+    assert.equal(error(() => parseOr400(s.deviceKey, { pin: '12' }, 'body')), 'pin: must be 4 to 8 digits');
+    assert.equal(error(() => parseOr400(s.deviceKey, { deviceKey: 'x' }, 'body')), 'deviceKey: unknown field');
+  });
+});
+
 describe('admin API payment view', () => {
   it('turns every *Minor number into money and hides the code', () => {
     const p = startPayment(
