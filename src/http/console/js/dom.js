@@ -44,6 +44,16 @@ export function field(label, attrs = {}, hint) {
   return { row, input };
 }
 
+/**
+ * A secret shown this once (a merchant's webhook secret, a device's deviceKey): a labelled, read-only
+ * field whose text can be selected and copied (focusing it selects it all), with the warning that it
+ * cannot be shown again. It lives in this DOM only: never in sessionStorage, a URL or the audit log.
+ */
+export function shownOnce({ region, title, label, value, warning }) {
+  const secret = field(label, { readonly: true, value, spellcheck: 'false', class: 'secret-value', onfocus: (e) => e.target.select() }, warning);
+  return h('section', { class: 'card secret', 'aria-label': region }, h('h3', {}, title), secret.row);
+}
+
 /** A table with a caption; `rows` are arrays of cells (strings or nodes). Wrapped so it scrolls on a phone. */
 export function table(caption, headers, rows, empty = 'None.') {
   if (!rows.length) return h('div', { class: 'table-wrap' }, h('p', { class: 'empty', 'aria-label': caption }, `${caption}: ${empty}`));

@@ -3,7 +3,7 @@
 // webhook secret once. Names are shown as text whatever they contain.
 
 import { api, seg } from './api.js';
-import { facts, field, fill, h, table } from './dom.js';
+import { facts, field, fill, h, shownOnce, table } from './dom.js';
 import { formatMoney, formatMsisdn, formatTime } from './format.js';
 
 export function merchantsView(root, ctx) {
@@ -89,7 +89,12 @@ export function merchantsView(root, ctx) {
           try {
             const m = await api('POST', '/v1/merchants', body);
             e.target.reset();
-            fill(secret, m.webhookSecret ? h('section', { class: 'card secret', 'aria-label': 'Webhook secret' }, h('h3', {}, `Webhook secret of ${m.code} (shown this once)`), h('p', {}, h('code', {}, m.webhookSecret)), h('p', { class: 'hint' }, 'Copy it to the merchant now: it cannot be shown again, only replaced.')) : null);
+            fill(
+              secret,
+              m.webhookSecret
+                ? shownOnce({ region: 'Webhook secret', title: `Webhook secret of ${m.code} (shown this once)`, label: `Webhook secret of ${m.code}`, value: m.webhookSecret, warning: 'Copy it to the merchant now: it cannot be shown again, only replaced.' })
+                : null,
+            );
             ctx.say(`Merchant ${m.code} created: ${m.name}.`);
             await load();
             await open(m.code);

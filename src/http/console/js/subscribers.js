@@ -1,16 +1,20 @@
 // Subscriber view: look up by MSISDN (any format the API accepts), then balance, lock, failed
 // authentications, masked IMSI, devices, payments (newest first, each with its full history and
 // refunds) and the account's journal lines. Actions appear only for a role that may take them:
-// unlock, bind, unbind, refund (operator), credit (admin), enrol (operator; an opening balance admin).
+// unlock, bind (MAC devices with a PIN), unbind, suspend, re-activate, new device key, refund
+// (operator), credit (admin), enrol (operator; an opening balance admin). A deviceKey is shown once.
 
 import { api, seg } from './api.js';
-import { facts, field, fill, h, table } from './dom.js';
+import { facts, field, fill, h, shownOnce, table } from './dom.js';
 import { formatMoney, formatMsisdn, formatTime, maskImsi, reasonText, stateText } from './format.js';
 
 export function subscribersView(root, ctx) {
   const lookup = field('Subscriber MSISDN', { name: 'msisdn', required: true, inputmode: 'tel', placeholder: '+254700000001' }, 'International, national or digits only.');
   const result = h('div', { class: 'result' });
   let current = null; // the MSISDN shown
+  // A deviceKey just made (binding, new key): drawn by the next render only, then forgotten, so
+  // looking the subscriber up again never shows it.
+  let keyShown = null;
 
   const lookupForm = h('form', { class: 'card', onsubmit: (e) => (e.preventDefault(), open(lookup.input.value.trim())) }, h('h2', {}, 'Look up a subscriber'), lookup.row, h('button', { type: 'submit' }, 'Look up'));
   fill(root, lookupForm, result, ctx.may('operator') ? enrolForm() : null);
@@ -21,8 +25,11 @@ export function subscribersView(root, ctx) {
       current = sub.msisdn;
       const [payments, journal] = await Promise.all([api('GET', `/v1/payments?msisdn=${seg(sub.msisdn)}&limit=20`), api('GET', `/v1/ledger/recent?account=${seg(`subscriber:${sub.msisdn}`)}&limit=20`)]);
       render(sub, payments.payments, journal.entries);
+      // A key just made: the keyboard lands on it, selected, ready to copy.
+      result.querySelector('.secret-value')?.focus();
       ctx.say(`Subscriber ${formatMsisdn(sub.msisdn)} shown.`);
     } catch (err) {
+      keyShown = null;
       fill(result);
       ctx.fail(err);
     }
@@ -105,46 +112,130 @@ export function subscribersView(root, ctx) {
   }
 
   function devicesCard(sub) {
+    const operator = ctx.may('operator');
     const rows = sub.devices.map((d) => [
       formatMsisdn(d.msisdn),
       d.label ?? '—',
       maskImsi(d.imsi),
       formatTime(d.boundAt),
-      ctx.may('operator')
-        ? h(
-            'button',
-            {
-              type: 'button',
-              onclick: async () => {
-                if (!(await ctx.confirm(`Unbind device ${formatMsisdn(d.msisdn)} from ${formatMsisdn(sub.msisdn)}? Its confirmations will be refused.`, 'Unbind'))) return;
-                act(() => api('DELETE', `/v1/subscribers/${seg(sub.msisdn)}/devices/${seg(d.msisdn)}`), `Device ${formatMsisdn(d.msisdn)} unbound.`);
-              },
-            },
-            `Unbind ${formatMsisdn(d.msisdn)}`,
-          )
-        : '',
+      d.mac ? 'yes' : 'no',
+      d.mac ? String(d.counter ?? 0) : '—',
+      d.mac ? String(d.refusals ?? 0) : '—',
+      deviceState(d),
+      operator ? deviceActions(sub, d) : '',
     ]);
-    return h('section', { class: 'card', 'aria-label': 'Devices' }, h('h3', {}, 'Bound devices'), table('Devices', ['Device', 'Label', 'IMSI', 'Bound', ctx.may('operator') ? 'Action' : ''], rows), ctx.may('operator') ? bindForm(sub) : null);
+    const once = keyShown;
+    keyShown = null;
+    return h(
+      'section',
+      { class: 'card', 'aria-label': 'Devices' },
+      h('h3', {}, 'Bound devices'),
+      table('Devices', ['Device', 'Label', 'IMSI', 'Bound', 'MAC', 'Last counter', 'Refusals (window)', 'State', operator ? 'Actions' : ''], rows),
+      once ? deviceKeyShown(once) : null,
+      operator ? bindForm(sub) : null,
+    );
+  }
+
+  /** Suspended (by an operator) and ignored (too many refusals) can both hold; either way its messages move no money. */
+  function deviceState(d) {
+    const states = [d.suspended ? 'suspended' : null, d.ignoredUntil ? `ignored until ${formatTime(d.ignoredUntil)}` : null].filter(Boolean);
+    return states.length ? h('span', { class: 'bad' }, states.join('; ')) : h('span', { class: 'good' }, 'active');
+  }
+
+  function deviceActions(sub, d) {
+    const main = formatMsisdn(sub.msisdn);
+    const dev = formatMsisdn(d.msisdn);
+    const path = `/v1/subscribers/${seg(sub.msisdn)}/devices/${seg(d.msisdn)}`;
+    const button = (text, question, verb, change, done) =>
+      h('button', { type: 'button', onclick: async () => (await ctx.confirm(question, verb)) && act(change, done) }, text);
+    return h(
+      'div',
+      {},
+      h(
+        'p',
+        { class: 'actions' },
+        button(`Unbind ${dev}`, `Unbind device ${dev} from ${main}? Its confirmations will be refused.`, 'Unbind', () => api('DELETE', path), `Device ${dev} unbound.`),
+        d.suspended
+          ? button(`Re-activate ${dev}`, `Re-activate device ${dev}? Its messages count again and its refusals are forgotten.`, 'Re-activate', () => api('POST', `${path}/activate`), `Device ${dev} re-activated.`)
+          : button(`Suspend ${dev}`, `Suspend device ${dev}? Its messages move no money until it is re-activated.`, 'Suspend', () => api('POST', `${path}/suspend`), `Device ${dev} suspended.`),
+      ),
+      d.mac ? newKeyForm(d, dev, path) : null,
+    );
+  }
+
+  /** A new deviceKey for a MAC device; the API's rule: without a PIN the device has none afterwards. */
+  function newKeyForm(d, dev, path) {
+    const pin = pinField(`New PIN for ${dev} (optional)`, 'Without one the device will have no PIN.');
+    return h(
+      'form',
+      {
+        class: 'inline-form',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          const value = pin.input.value;
+          const question = `Make a new key for device ${dev}? Its current key stops working at once${value ? '; the new PIN applies' : ', and it will have no PIN'}.`;
+          if (!(await ctx.confirm(question, 'Make new key'))) return;
+          act(async () => {
+            const answer = await api('POST', `${path}/key`, value ? { pin: value } : {});
+            keyShown = { msisdn: answer.msisdn ?? d.msisdn, deviceKey: answer.deviceKey };
+          }, `New key made for device ${dev}: shown below, this once.`);
+        },
+      },
+      pin.row,
+      h('button', { type: 'submit' }, `New key for ${dev}`),
+    );
+  }
+
+  function deviceKeyShown({ msisdn, deviceKey }) {
+    const dev = formatMsisdn(msisdn);
+    return shownOnce({
+      region: 'New device key',
+      title: `Device key of ${dev} (shown this once)`,
+      label: `Device key of ${dev}`,
+      value: deviceKey,
+      warning: 'Provision it on the device now, with its PIN if it has one: simpair does not keep it and cannot show it again, only make a new one.',
+    });
+  }
+
+  function pinField(label, hint) {
+    return field(label, { name: 'pin', type: 'password', inputmode: 'numeric', pattern: '[0-9]{4,8}', minlength: 4, maxlength: 8, autocomplete: 'new-password' }, `4 to 8 digits, typed on the device for each payment. ${hint}`);
   }
 
   function bindForm(sub) {
     const msisdn = field('Device MSISDN', { name: 'msisdn', required: true, inputmode: 'tel' });
     const imsi = field('Device IMSI (optional)', { name: 'imsi', inputmode: 'numeric', pattern: '[0-9]{6,15}' });
     const label = field('Device label (optional)', { name: 'label', maxlength: 64 });
+    const mac = field('Signs its messages (MAC device)', { name: 'mac', type: 'checkbox' }, 'The device gets a key, shown once, and ends its payment messages with <counter>:<mac>.');
+    const pin = pinField('Device PIN (optional)', 'Without one the key alone signs.');
+    // The PIN is only for a MAC device (the API refuses it otherwise): shown and sent only then.
+    const macChanged = () => {
+      pin.row.hidden = !mac.input.checked;
+      pin.input.disabled = !mac.input.checked;
+      if (!mac.input.checked) pin.input.value = '';
+    };
+    mac.input.addEventListener('change', macChanged);
+    macChanged();
     return h(
       'form',
       {
         class: 'inline-form',
         onsubmit: (e) => {
           e.preventDefault();
-          const body = { msisdn: msisdn.input.value.trim(), ...(imsi.input.value.trim() ? { imsi: imsi.input.value.trim() } : {}), ...(label.input.value.trim() ? { label: label.input.value.trim() } : {}) };
-          act(() => api('POST', `/v1/subscribers/${seg(sub.msisdn)}/devices`, body), `Device ${body.msisdn} bound.`);
+          const v = (f) => f.input.value.trim();
+          const signs = mac.input.checked;
+          const body = { msisdn: v(msisdn), ...(v(imsi) ? { imsi: v(imsi) } : {}), ...(v(label) ? { label: v(label) } : {}), ...(signs ? { mac: true } : {}), ...(signs && pin.input.value ? { pin: pin.input.value } : {}) };
+          act(async () => {
+            const device = await api('POST', `/v1/subscribers/${seg(sub.msisdn)}/devices`, body);
+            if (device?.deviceKey) keyShown = { msisdn: device.msisdn, deviceKey: device.deviceKey };
+          }, signs ? `MAC device ${body.msisdn} bound: its key is shown below, this once.` : `Device ${body.msisdn} bound.`);
         },
       },
       h('h3', {}, 'Bind a device'),
       msisdn.row,
       imsi.row,
       label.row,
+      mac.row,
+      pin.row,
       h('button', { type: 'submit' }, 'Bind device'),
     );
   }
