@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
-// Identity is the sender address the network reports (DESIGN §2), normalised to E.164 digits without
+// Identity is the sender address the network reports (README "Security"), normalised to E.164 digits without
 // "+" so that one SIM has exactly one spelling in keys, logs and the API.
 
 export type SmppIdentity =
@@ -73,7 +73,7 @@ export function isImsiAddress(_ton: number, npi: number): boolean {
  * heuristic (leading "+", or starts with the calling code and has ≥ 11 digits → international),
  * TON 4 subscriber number like national, TON 5 alphanumeric senders cannot pay, IMSI-style addresses
  * (NPI 6) are reported separately so the caller can
- * use them as the IMSI (DESIGN §2). Other TONs (network-specific, abbreviated) are invalid.
+ * use them as the IMSI (README "Security"). Other TONs (network-specific, abbreviated) are invalid.
  */
 export function identityFromSmppAddress(addr: string, ton: number, npi: number, countryCode: string): SmppIdentity {
   const text = addr.trim();

@@ -117,7 +117,7 @@ export function deviceSuspendedText(): string {
   return 'This payment device is suspended. Please contact your operator.';
 }
 
-/** To the merchant's phone: the payer masked (DESIGN §2), the payment id to match at the till. */
+/** To the merchant's phone: the payer masked (README "Merchants"), the payment id to match at the till. */
 export function merchantPaidText(amount: Money, payerMasked: string, paymentId: string): string {
   return `Received ${money(amount)} from ${payerMasked}. Payment ${paymentId}.`;
 }

@@ -5,7 +5,7 @@ import { formatAmount, parseAmount, type AmountParse, type Money } from './money
 import type { Payment, PaymentState } from './payment';
 import { balanceText, GSM7_BASIC } from './replies';
 
-// The USSD menu as a pure state machine (DESIGN §1 "USSD"): one session and one user input in, the
+// The USSD menu as a pure state machine (README "USSD"): one session and one user input in, the
 // next session, the screen to show and at most one action out. No I/O and no clock: the shell keeps
 // the session in Redis with a TTL, runs the action (payment step, balance, last payments) and turns
 // its result into the final screen with the pure screen builders below.

@@ -109,11 +109,11 @@ export class PaymentStore {
   }
 
   /** Snapshot of one main SIM, plus the applied record when this MO was applied before. */
-  async loadView(main: string, moId: string, presentedCode?: string): Promise<{ view: SubscriberView; applied: AppliedRecord | null } | null> {
+  async loadView(main: string, stepId: string, presentedCode?: string): Promise<{ view: SubscriberView; applied: AppliedRecord | null } | null> {
     const k = this.keys;
     const raw = (await this.scripts.run(
       'loadSubscriberView',
-      [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, moId), k.paymentIndex(main), k.deviceAuth(main)],
+      [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, stepId), k.paymentIndex(main), k.deviceAuth(main)],
       [presentedCode ?? ''],
     )) as [string[], string[], string[], string | null, string | null, string[]] | null;
     if (!raw) return null;
@@ -148,7 +148,7 @@ export class PaymentStore {
       ...(ended ? { endedWithCode: JSON.parse(ended) as Payment } : {}),
       version: Number(sub.version ?? 0),
     };
-    return { view, applied: applied ? (JSON.parse(applied) as AppliedRecord) : null };
+    return { view, applied: applied ? readAppliedRecord(applied) : null };
   }
 
   /** Reserves a confirmation code for this main SIM (unique among pending payments), or false. */
@@ -166,7 +166,7 @@ export class PaymentStore {
     await this.ledger.markDue(`subscriber:${main}`, now);
   }
 
-  async apply(main: string, moId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {
+  async apply(main: string, stepId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {
     const k = this.keys;
     const record = appliedRecordOf(decision);
     const account = `subscriber:${main}` as const;
@@ -191,14 +191,14 @@ export class PaymentStore {
     }
     const res = (await this.scripts.run(
       'applyPaymentDecision',
-      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.accountJournal(account), k.accountOutbox(account), k.deviceAuth(main)],
+      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, stepId), k.transfers(main), k.accountJournal(account), k.accountOutbox(account), k.deviceAuth(main)],
       args,
     )) as [string, ...Array<string | number>];
     switch (res[0]) {
       case 'OK':
         return { kind: 'ok', version: Number(res[1]), balanceMinor: Number(res[2]) };
       case 'APPLIED':
-        return { kind: 'applied', record: JSON.parse(String(res[1])) as AppliedRecord };
+        return { kind: 'applied', record: readAppliedRecord(String(res[1])) };
       case 'CONFLICT':
         return { kind: 'conflict' };
       default:
@@ -217,6 +217,14 @@ export function appliedRecordOf(decision: Decision): AppliedRecord {
     codesReleased: decision.codesReleased,
     ...(decision.transfer ? { owesLedger: true } : {}),
   };
+}
+
+/** Outcome words of applied records written before issue 16 (kept up to retention.appliedMoSeconds). */
+const LEGACY_OUTCOMES: Readonly<Record<string, string>> = { pending_device: 'awaiting_device', waiting_request: 'awaiting_request' };
+
+function readAppliedRecord(json: string): AppliedRecord {
+  const record = JSON.parse(json) as AppliedRecord;
+  return { ...record, outcome: LEGACY_OUTCOMES[record.outcome] ?? record.outcome };
 }
 
 function pairs(flat: string[]): Record<string, string> {

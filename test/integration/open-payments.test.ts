@@ -35,7 +35,7 @@ describe('open payments in the subscriber hash (integration)', function () {
 
   async function apply(moId: string, payments: ReturnType<typeof open>[]): Promise<void> {
     const loaded = (await store.loadView(MAIN, moId))!;
-    const r = await store.apply(MAIN, moId, loaded.view.version, decision(payments[0].state === 'awaiting_device' ? 'pending_device' : 'expired', { payments }), Date.now());
+    const r = await store.apply(MAIN, moId, loaded.view.version, decision(payments[0].state === 'awaiting_device' ? 'awaiting_device' : 'expired', { payments }), Date.now());
     assert.equal(r.kind, 'ok');
   }
 

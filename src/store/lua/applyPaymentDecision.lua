@@ -7,14 +7,14 @@
   by the decision (a payment to an unknown merchant is declined), and merchants are never removed.
   Optimistic concurrency: the decision was made on a snapshot at `expected version`; if anything
   of this subscriber changed since, nothing is written and the caller decides again.
-  Idempotent by MO id: a retried job finds the applied marker and gets the stored record back.
+  Idempotent by step id (the MO id, or exp-<payment id> for a window end): a retried job finds the applied marker and gets the stored record back.
   The transfer id is the payment id; the same id with other content is an error, never a second debit.
 
   KEYS[1] subscriber hash
   KEYS[2] payments hash
   KEYS[3] legacy open payments set (only drained: open ids live in KEYS[1]'s `open` field)
   KEYS[4] payment index (zset by createdAt)
-  KEYS[5] applied marker of this MO (string)
+  KEYS[5] applied marker of this step (string)
   KEYS[6] transfers hash of this subscriber
   KEYS[7] the subscriber's journal stream (one line per transfer: subscriber → merchant)
   KEYS[8] the subscriber's ledger outbox stream (the merchant's posting, the payment.completed event)
