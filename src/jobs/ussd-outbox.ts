@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { MtJob } from '../queues';
 import type { ReplyStore } from '../store/replies';
-import { routeUssdReplies, screenOp } from '../domain/ussd';
+import { routeUssdReplies } from '../domain/ussd';
+import { screenOp } from '../smpp/ussd';
 import type { Reply } from '../domain/decision';
 import type { ReplySink } from './payment-step';
 
