@@ -43,6 +43,10 @@ const SIM_CHECK_REFUSALS: ReadonlySet<string> = new Set(['imsi_missing', 'sim_sw
  */
 const OUTCOME_LABELS: Readonly<Record<string, string>> = { awaiting_device: 'pending_device', awaiting_request: 'waiting_request' };
 
+export function moOutcomeLabel(outcome: string): string {
+  return OUTCOME_LABELS[outcome] ?? outcome;
+}
+
 /** A routed MO: the main SIM whose keys decide it and the event, or a direct answer. */
 type Route =
   | { kind: 'payment'; main: string; event: PaymentEvent; merchant: { exists: boolean; name?: string }; presenter?: string }
@@ -74,7 +78,7 @@ export function createMoProcessor(deps: MoProcessorDeps): (mo: MoMessage) => Pro
       if (err instanceof SubscriberGoneError) throw new UnrecoverableError(err.message);
       throw err;
     }
-    metrics.moProcessed.inc({ outcome: OUTCOME_LABELS[outcome] ?? outcome });
+    metrics.moProcessed.inc({ outcome: moOutcomeLabel(outcome) });
     metrics.moLatency.observe(Math.max(0, Date.now() - mo.receivedAt) / 1000);
     deps.log.debug({ from: maskMsisdn(sender), mo: mo.id, command: command.kind, outcome }, 'MO processed');
     return outcome;
