@@ -80,7 +80,7 @@ export interface DecideContext extends SettleContext, DeviceAuthRules {
 type RequestEvent = Extract<PaymentEvent, { type: 'request' }>;
 type DeviceEvent = Extract<PaymentEvent, { type: 'device' }>;
 
-/** Expiry jobs may fire a little early (timer granularity); within this slack they still count. */
+/** A window end may be claimed a little early (clocks of the workers that sweep the expiry set differ); within this slack it still counts. */
 export const EXPIRY_EARLY_TOLERANCE_MS = 1000;
 
 export function decide(view: SubscriberView, event: PaymentEvent, ctx: DecideContext): Decision {

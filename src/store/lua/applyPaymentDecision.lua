@@ -35,7 +35,7 @@
           record (stored verbatim)
 
   Returns: {'OK', new version, balance after}
-           {'APPLIED', applied record}        this MO was applied before
+           {'APPLIED', applied record}        this step was applied before
            {'CONFLICT', current version}      decide again on a fresh snapshot
            {'NO_SUBSCRIBER'}
            {'INSUFFICIENT_FUNDS', balance}

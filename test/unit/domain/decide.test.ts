@@ -75,7 +75,7 @@ const LATE = T0 + WINDOW; // after both fixtures' expiresAt (T0 + 110 s)
 const rows: Row[] = [
   // ---- no open payment ----
   {
-    name: 'none + request → awaiting_device with a code and an expiry job',
+    name: 'none + request → awaiting_device with a code and a window end scheduled',
     event: request(),
     outcome: 'awaiting_device',
     payments: { [NEW]: 'awaiting_device' },
