@@ -23,7 +23,7 @@ export const STATUS = {
 } as const;
 
 /**
- * Statuses after which an SMSC keeps the message and tries again (DESIGN §4): the ESME was busy,
+ * Statuses after which an SMSC keeps the message and tries again (SMPP 3.4 §5.1.3; simpair's README "Guarantees"): the ESME was busy,
  * not saying "never". Every other non-zero status is a permanent refusal.
  */
 export const TEMPORARY_STATUSES: ReadonlySet<number> = new Set([

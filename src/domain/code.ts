@@ -1,4 +1,4 @@
-// One-time confirmation codes (DESIGN §1 step 2). People read them off a phone screen and type them
+// One-time confirmation codes (README "What it does", "Security"). People read them off a phone screen and type them
 // into a device, so the alphabet leaves out characters that are easy to confuse: 0/O, 1/I/L and S (5/S).
 // 30 symbols ^ 6 positions ≈ 7.3e8 codes; uniqueness among pending payments is the shell's job
 // (it reserves the global code pointer), guessing is bounded by the failed-authentication lockout.

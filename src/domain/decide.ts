@@ -26,7 +26,7 @@ import type { Device, SubscriberView } from './view';
 export type { Decision, OutcomeCode, Reply, SubscriberChanges, Transfer } from './decision';
 export { applyDecisionToView, localDate, localTime, utcDate, type Device, type SubscriberView } from './view';
 
-// The functional core of matching (DESIGN §1 step 5): one subscriber's view and one event in, one
+// The functional core of matching (docs/ARCHITECTURE.md, "Where to start reading"): one subscriber's view and one event in, one
 // decision out. No I/O, no clock, no randomness: `now`, the new payment id and the new code come in
 // through the context, so a retried job decides the same thing again.
 
@@ -57,7 +57,7 @@ export type PaymentEvent =
       /** `<counter>:<mac>`, required from a MAC device (device-auth.ts), ignored from others. */
       auth?: DeviceAuth;
     }
-  /** The delayed expiry job of a payment fired. */
+  /** The payment's window ended: a worker sweeping the expiry sorted set claimed it (store/expiries.ts). */
   | { type: 'expire'; paymentId: string }
   /** CANCEL [code] from the main SIM. */
   | { type: 'cancel'; code?: string };
@@ -80,7 +80,7 @@ export interface DecideContext extends SettleContext, DeviceAuthRules {
 type RequestEvent = Extract<PaymentEvent, { type: 'request' }>;
 type DeviceEvent = Extract<PaymentEvent, { type: 'device' }>;
 
-/** Expiry jobs may fire a little early (timer granularity); within this slack they still count. */
+/** A window end may be claimed a little early (clocks of the workers that sweep the expiry set differ); within this slack it still counts. */
 export const EXPIRY_EARLY_TOLERANCE_MS = 1000;
 
 export function decide(view: SubscriberView, event: PaymentEvent, ctx: DecideContext): Decision {
@@ -100,7 +100,7 @@ function onRequest(view: SubscriberView, event: RequestEvent, ctx: DecideContext
   if (alreadyApplied(view, event.moId, ctx)) return decision('noop');
   if (view.locked) return lockedRefusal([view.msisdn]);
   if (imsiDiffers(view.imsi, event.imsi) || event.simSwap === 'swapped') return simSwapLock([view.msisdn]);
-  // A missing IMSI must not switch the SIM-swap guard off (DESIGN §2).
+  // A missing IMSI must not switch the SIM-swap guard off (README "Security", "SIM swap").
   if (imsiMissing(view.imsi, event.imsi, ctx)) return simUnconfirmed(view.msisdn, 'imsi_missing');
   if (event.simSwap === 'unavailable') return simUnconfirmed(view.msisdn, 'sim_swap_check_unavailable');
   const amount = toMoney(event.amountMinor, ctx.currency, ctx.minorDigits);
@@ -141,7 +141,7 @@ function onRequest(view: SubscriberView, event: RequestEvent, ctx: DecideContext
   }
   const pending = startPayment({ ...fields, code: ctx.newCode }, 'awaiting_device', 'request_received', ctx.now);
   const text = codeIssuedText(amount, event.merchant, ctx.newCode, ctx.windowMs / 1000);
-  return decision('pending_device', {
+  return decision('awaiting_device', {
     payments: [pending],
     replies: [{ to: main, text, kind: 'code_issued' }],
     expiries: [{ paymentId: pending.id, at: pending.expiresAt }],
@@ -198,7 +198,7 @@ function onDeviceMessage(view: SubscriberView, event: DeviceEvent, ctx: DecideCo
     'device_waiting',
     ctx.now,
   );
-  return decision('waiting_request', {
+  return decision('awaiting_request', {
     payments: [half],
     replies: [{ to: event.device, text: deviceWaitingText(amount, event.merchant, ctx.windowMs / 1000), kind: 'device_waiting' }],
     expiries: [{ paymentId: half.id, at: half.expiresAt }],
@@ -209,7 +209,7 @@ function onDeviceMessage(view: SubscriberView, event: DeviceEvent, ctx: DecideCo
 /**
  * The patent's comparison: the code names one pending payment, and the sender must be an active device
  * of that payment's main SIM presenting the same amount and merchant. Any difference rejects the
- * payment; the texts never say which factor failed. Who the failure counts against (DESIGN §1.8):
+ * payment; the texts never say which factor failed. Who the failure counts against (README "Security"):
  * - another SIM presenting her code: the payment is rejected and the owner told someone else tried,
  *   but it is the presenter's failure (the shell counts it per sender), never the owner's;
  * - an unknown code: the presenter's failure too, answered exactly like a foreign SIM's attempt;
@@ -252,7 +252,7 @@ function onDeviceWithCode(view: SubscriberView, event: DeviceEvent, code: string
   }
 
   if (ctx.now > payment.expiresAt) {
-    // The expiry job has not run yet, but the window is over: expire now rather than pay late.
+    // The sweep has not claimed it yet, but the window is over: expire now rather than pay late.
     const expired = transition(payment, 'expired', 'window_elapsed', ctx.now, half);
     const text = expiredText(amount, payment.merchant, payment.id);
     return decision('expired', {
@@ -376,7 +376,7 @@ function lockedRefusal(to: string[]): Decision {
   return decision('locked', { replies: to.map((t) => ({ to: t, text: lockedText(), kind: 'locked' as const })), reason: 'subscriber_locked' });
 }
 
-/** DESIGN §2: a different IMSI than enrolled is a suspected SIM swap — refuse and lock until an operator clears it. */
+/** README "Security", "SIM swap": a different IMSI than enrolled is a suspected SIM swap — refuse and lock until an operator clears it. */
 function simSwapLock(to: string[]): Decision {
   return decision('locked', {
     subscriber: { locked: true, lockReason: 'sim_swap' },

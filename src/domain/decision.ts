@@ -2,11 +2,17 @@ import type { Payment, ReasonCode } from './payment';
 import type { ReplyKind } from './replies';
 
 // What the pure decision hands to the shell: records to store, the ledger transfer, SMS to send and
-// jobs to schedule. The store applies all of it in one atomic step (DESIGN §3, §5).
+// window ends to schedule. The store applies all of it in one atomic step (applyPaymentDecision.lua;
+// README "Guarantees", docs/ARCHITECTURE.md "The flow").
 
+/**
+ * What one payment step did. A step that leaves a payment pending is named by the state it left it
+ * in (payment.ts), so one word names one thing; the MO metric keeps its older label values for
+ * these two (jobs/mo.ts, OUTCOME_LABELS).
+ */
 export type OutcomeCode =
-  | 'pending_device' // request stored with a code, waiting for the device half
-  | 'waiting_request' // device half stored, waiting for the main SIM's request
+  | 'awaiting_device' // request stored with a code, waiting for the device half
+  | 'awaiting_request' // device half stored, waiting for the main SIM's request
   | 'completed'
   | 'rejected'
   | 'declined'
@@ -17,6 +23,7 @@ export type OutcomeCode =
   | 'refused' // no half created (device not linked, code required in strict mode, SIM not confirmed)
   | 'late'; // a confirmation for a payment that had already ended: told so, nothing changes
 
+/** One SMS to send (the only definition: decisions, direct answers, refunds and notices use it). */
 export interface Reply {
   to: string;
   text: string;
@@ -61,7 +68,7 @@ export interface Decision {
   devices: DeviceChange[];
   transfer?: Transfer;
   replies: Reply[];
-  /** Delayed expiry jobs to schedule. */
+  /** Window ends to schedule: entries of the expiry sorted set (store/expiries.ts), not jobs. */
   expiries: { paymentId: string; at: number }[];
   /** The new code now in use (the shell reserves the global code → subscriber pointer). */
   codeIssued?: string;

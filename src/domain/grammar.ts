@@ -3,7 +3,7 @@ import { isPaymentId } from './ids';
 import { MAX_COUNTER_DIGITS } from './device-mac';
 import { parseAmount } from './money';
 
-// The SMS command language (DESIGN §1): PAY <amount> <merchant> [<code>], BAL, CANCEL [<code>], HELP,
+// The SMS command language (README "What it does"): PAY <amount> <merchant> [<code>], BAL, CANCEL [<code>], HELP,
 // and CHECK <payment id> from a merchant's phone. A MAC device ends its PAY with `<counter>:<mac>`
 // (device-mac.ts); whether the MAC is right is the decision's business, not the grammar's.
 // Parsing never throws: anything outside this narrow grammar is `invalid` with a reason for metrics,

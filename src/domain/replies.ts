@@ -1,3 +1,4 @@
+import { isGsm7BasicChar } from '../text/gsm7';
 import type { Money } from './money';
 
 // Every SMS text simpair sends, in one place. Rules: GSM 03.38 basic characters only (so data_coding 0,
@@ -34,19 +35,17 @@ export type ReplyKind =
 
 export type DeclineWhy = 'insufficient_funds' | 'over_payment_limit' | 'over_daily_limit' | 'unknown_merchant';
 
-/** GSM 03.38 default alphabet, basic table (without ESC), one septet each. */
-export const GSM7_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 export const SMS_SINGLE_PART = 160;
 
+/** Every character is in the GSM 03.38 basic table (src/text/gsm7.ts), so the text is one septet each. */
 export function isGsm7Basic(text: string): boolean {
-  for (const ch of text) if (!GSM7_BASIC.includes(ch)) return false;
+  for (const ch of text) if (!isGsm7BasicChar(ch)) return false;
   return true;
 }
 
 /** Operator-entered text (merchant names) may hold anything: keep it short and inside GSM 03.38. */
 export function gsmSafe(text: string, maxLength = 20): string {
-  const safe = Array.from(text, (ch) => (GSM7_BASIC.includes(ch) && ch !== '\n' && ch !== '\r' ? ch : '?')).join('');
+  const safe = Array.from(text, (ch) => (isGsm7BasicChar(ch) && ch !== '\n' && ch !== '\r' ? ch : '?')).join('');
   return safe.length > maxLength ? safe.slice(0, maxLength) : safe;
 }
 
@@ -117,7 +116,7 @@ export function deviceSuspendedText(): string {
   return 'This payment device is suspended. Please contact your operator.';
 }
 
-/** To the merchant's phone: the payer masked (DESIGN §2), the payment id to match at the till. */
+/** To the merchant's phone: the payer masked (README "Merchants"), the payment id to match at the till. */
 export function merchantPaidText(amount: Money, payerMasked: string, paymentId: string): string {
   return `Received ${money(amount)} from ${payerMasked}. Payment ${paymentId}.`;
 }

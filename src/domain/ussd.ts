@@ -3,9 +3,10 @@ import type { Reply } from './decision';
 import { isMerchantCode } from './grammar';
 import { formatAmount, parseAmount, type AmountParse, type Money } from './money';
 import type { Payment, PaymentState } from './payment';
-import { balanceText, GSM7_BASIC } from './replies';
+import { balanceText } from './replies';
+import { isGsm7BasicChar } from '../text/gsm7';
 
-// The USSD menu as a pure state machine (DESIGN §1 "USSD"): one session and one user input in, the
+// The USSD menu as a pure state machine (README "USSD"): one session and one user input in, the
 // next session, the screen to show and at most one action out. No I/O and no clock: the shell keeps
 // the session in Redis with a TTL, runs the action (payment step, balance, last payments) and turns
 // its result into the final screen with the pure screen builders below.
@@ -22,18 +23,6 @@ export const USSD_MAX_SCREEN = 182;
 /** The session ends at the third invalid answer. */
 export const USSD_MAX_INVALID = 3;
 
-/** SMPP 3.4 §5.3.2.44 ussd_service_op values. */
-export const USSD_OP = {
-  PSSD_INDICATION: 0,
-  PSSR_INDICATION: 1,
-  USSR_REQUEST: 2,
-  USSN_REQUEST: 3,
-  PSSD_RESPONSE: 16,
-  PSSR_RESPONSE: 17,
-  USSR_CONFIRM: 18,
-  USSN_CONFIRM: 19,
-} as const;
-
 export type UssdInput = { kind: 'dial'; text: string } | { kind: 'answer'; text: string } | { kind: 'abort' };
 
 export type UssdSession =
@@ -48,7 +37,7 @@ export type UssdAction =
 
 export interface UssdScreen {
   text: string;
-  /** true: ends the session (PSSR response, op 17); false: expects an answer (USSR request, op 2). */
+  /** true: ends the session; false: expects an answer (on the wire: smpp/ussd.ts, `screenOp`). */
   final: boolean;
 }
 
@@ -274,46 +263,6 @@ function final(text: string): UssdScreen {
 
 /** Keeps a screen inside the GSM 03.38 basic alphabet and 182 characters (long texts end with "..."). */
 export function fitScreen(text: string): string {
-  const gsm = Array.from(text, (ch) => (GSM7_BASIC.includes(ch) ? ch : '?')).join('');
+  const gsm = Array.from(text, (ch) => (isGsm7BasicChar(ch) ? ch : '?')).join('');
   return gsm.length <= USSD_MAX_SCREEN ? gsm : `${gsm.slice(0, USSD_MAX_SCREEN - 3)}...`;
-}
-
-// ---- the SMPP side of a dialogue, as data ----
-
-/**
- * its_session_info (SMPP 3.4 §5.3.2.43): octet 1 the session number, octet 2 the sequence number of
- * the dialogue unit in bits 7..1 and the end-of-session indicator in bit 0.
- */
-export interface SessionInfo {
-  sessionNumber: number;
-  sequence: number;
-  end: boolean;
-}
-
-export function parseSessionInfo(hex: string | undefined): SessionInfo | null {
-  if (hex === undefined || !/^[0-9a-fA-F]{4}$/.test(hex)) return null;
-  const octet2 = parseInt(hex.slice(2, 4), 16);
-  return { sessionNumber: parseInt(hex.slice(0, 2), 16), sequence: octet2 >> 1, end: (octet2 & 1) === 1 };
-}
-
-export function sessionInfoHex(info: SessionInfo): string {
-  const octet2 = ((info.sequence & 0x7f) << 1) | (info.end ? 1 : 0);
-  return [info.sessionNumber & 0xff, octet2].map((o) => o.toString(16).padStart(2, '0')).join('');
-}
-
-/** The operation of a network screen: a menu that expects an answer, or the final message. */
-export function screenOp(screen: UssdScreen): number {
-  return screen.final ? USSD_OP.PSSR_RESPONSE : USSD_OP.USSR_REQUEST;
-}
-
-/**
- * What a USSD MO means: a PSSR indication starts a session (the dialled string); a USSR confirm is
- * the user's answer, or the user ending the session when the end bit is set. Without an operation,
- * a dial string counts as dialling. Other operations are not part of a menu dialogue (null).
- */
-export function ussdInputOf(op: number | undefined, end: boolean, text: string): UssdInput | null {
-  const kind = op ?? (/^\s*\*.*#\s*$/.test(text) ? USSD_OP.PSSR_INDICATION : USSD_OP.USSR_CONFIRM);
-  if (kind === USSD_OP.PSSR_INDICATION) return { kind: 'dial', text };
-  if (kind === USSD_OP.USSR_CONFIRM) return end ? { kind: 'abort' } : { kind: 'answer', text };
-  return null;
 }

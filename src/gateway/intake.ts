@@ -15,7 +15,8 @@ import type { MoIdentityStore } from '../store/mo-identity';
 import type { ReassemblyStore } from '../store/reassembly';
 import type { Keys } from '../store/keys';
 import { metrics } from '../metrics';
-import { maskMsisdn, TON } from '../domain/msisdn';
+import { maskMsisdn } from '../domain/msisdn';
+import { TON } from '../smpp/address';
 import { answerOf, judgeRepeat, type Verdict } from './message-identity';
 import type { ReceiptIntake } from './receipt-intake';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-// Bearer-token primitives for the admin API (DESIGN §2; the middleware is access.ts). Tokens are
+// Bearer-token primitives for the admin API (README "Admin API", "Operators and roles"; the middleware is access.ts). Tokens are
 // known only by their SHA-256 (config keeps no token). The presented token is hashed too before the
 // constant-time comparison, so neither its content nor a difference in length shows in the response
 // time; and it is compared with every configured token, so neither does which one it matched. The

@@ -6,9 +6,10 @@ import { toMoney } from '../domain/money';
 import type { Account, Keys } from '../store/keys';
 import type { ScriptClient } from '../store/scripts';
 import { Journal } from '../store/journal';
-import { RefundStore, type RefundOutcome } from '../store/refunds';
+import { REFUND_REFUSALS, RefundStore } from '../store/refunds';
 import type { SettledPosting } from '../store/ledger-outbox';
 import { adminSchemas } from './admin-schemas';
+import { STORE_REFUSAL_STATUS } from './admin-errors';
 import { journalEntryJson, refundJson } from './admin-views';
 import { JournalPage, LedgerCheck, Refund } from './admin-responses';
 import { audit } from './access';
@@ -28,14 +29,6 @@ export interface LedgerDeps {
 }
 
 /** Refund outcomes → HTTP: the one place that decides these statuses. */
-const REFUND_STATUS: Record<Exclude<RefundOutcome['kind'], 'created' | 'duplicate'>, [number, string]> = {
-  no_payment: [404, 'payment not found'],
-  not_completed: [409, 'only a completed payment can be refunded'],
-  reference_conflict: [409, 'this reference was used for a refund of another amount'],
-  over_refund: [409, 'more than what is left of the payment'],
-  merchant_funds: [409, "the merchant's balance does not cover the refund"],
-};
-
 const account = z.string().regex(/^(float|subscriber:\d{8,15}|merchant:[A-Z0-9]{2,20})$/, 'must be float, subscriber:<msisdn> or merchant:<code>');
 const entriesQuery = z.strictObject({
   after: z.string().regex(/^\d{1,16}-\d{1,10}$/, 'must be an entry id such as 1764619200000-0').optional(),
@@ -94,8 +87,7 @@ export function ledgerRoutes(deps: LedgerDeps): ApiRoute[] {
         const id = params.id;
         const out = await refunds.refund(id, body.reference, body.amount, Date.now());
         if (out.kind !== 'created' && out.kind !== 'duplicate') {
-          const [status, error] = REFUND_STATUS[out.kind];
-          res.status(status).json({ error });
+          res.status(STORE_REFUSAL_STATUS[out.kind]).json({ error: REFUND_REFUSALS[out.kind] });
           return;
         }
         // The payer's credit and her SMS now (also on a replay: it finishes what a crash left).

@@ -1,10 +1,11 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MoMessage } from '../queues';
-import type { Reply } from './outbox';
+import type { Reply } from '../domain/decision';
 import type { PaymentStore } from '../store/payments';
 import { parseCommand, type Command } from '../domain/grammar';
-import { identityFromSmppAddress, maskMsisdn } from '../domain/msisdn';
+import { maskMsisdn } from '../domain/msisdn';
+import { identityFromSmppAddress } from './sender-identity';
 import { balanceText, checkText, checkUnknownText, deviceRejectedText, helpText, notRegisteredText, tooManyAttemptsText } from '../domain/replies';
 import { localTime } from '../domain/view';
 import type { PaymentReader } from '../store/payments-read';
@@ -28,12 +29,23 @@ export interface MoProcessorDeps extends PaymentStepDeps {
   payments: PaymentReader;
 }
 
-/** Reasons that are the presenting SIM's failure, never the code owner's (DESIGN §1.8). */
+/** Reasons that are the presenting SIM's failure, never the code owner's (README "Security", "Who a failure counts against"). */
 const PRESENTER_FAILURES: ReadonlySet<string> = new Set(['foreign_device', 'code_unknown']);
 /** Reasons a device's message was refused or ignored by the device gate (domain/device-auth.ts). */
 const DEVICE_REFUSALS: ReadonlySet<string> = new Set(['device_mac_refused', 'device_blocked', 'device_suspended']);
-/** Reasons a payment message was refused because its SIM could not be trusted (DESIGN §2). */
+/** Reasons a payment message was refused because its SIM could not be trusted (README "Security", "SIM swap"). */
 const SIM_CHECK_REFUSALS: ReadonlySet<string> = new Set(['imsi_missing', 'sim_swap', 'sim_swap_check_unavailable']);
+
+/**
+ * `simpair_mo_processed_total{outcome}` label values that predate issue 16's one vocabulary: the
+ * two pending outcomes keep their old names on the metric so that dashboards and alerts built on
+ * them keep counting. Everything else is labelled with the outcome code itself.
+ */
+const OUTCOME_LABELS: Readonly<Record<string, string>> = { awaiting_device: 'pending_device', awaiting_request: 'waiting_request' };
+
+export function moOutcomeLabel(outcome: string): string {
+  return OUTCOME_LABELS[outcome] ?? outcome;
+}
 
 /** A routed MO: the main SIM whose keys decide it and the event, or a direct answer. */
 type Route =
@@ -66,7 +78,7 @@ export function createMoProcessor(deps: MoProcessorDeps): (mo: MoMessage) => Pro
       if (err instanceof SubscriberGoneError) throw new UnrecoverableError(err.message);
       throw err;
     }
-    metrics.moProcessed.inc({ outcome });
+    metrics.moProcessed.inc({ outcome: moOutcomeLabel(outcome) });
     metrics.moLatency.observe(Math.max(0, Date.now() - mo.receivedAt) / 1000);
     deps.log.debug({ from: maskMsisdn(sender), mo: mo.id, command: command.kind, outcome }, 'MO processed');
     return outcome;
@@ -130,7 +142,7 @@ async function routeCommand(deps: MoProcessorDeps, sender: string, command: Comm
       return { kind: 'reply', reply: { to: sender, text: tooManyAttemptsText(), kind: 'too_many_attempts' }, rateLimited: true, outcome: 'presenter_blocked' };
     }
     // A presented code names the payment it confirms, whoever sends it: a SIM that is not her
-    // device presenting it gets that payment rejected (DESIGN §1, the patent's comparison).
+    // device presenting it gets that payment rejected (README "Security": the patent's comparison).
     if (who.codeOwner) return { kind: 'payment', main: who.codeOwner, event: device, merchant: merchantInfo, presenter: sender };
     // Her own device with a code no pending payment holds: late, or unknown (the domain tells).
     if (who.deviceOf) return { kind: 'payment', main: who.deviceOf, event: device, merchant: merchantInfo, presenter: sender };

@@ -5,29 +5,25 @@ import { GroupCommit, groupJobId } from '../queues/group-commit';
 import type { Keys } from '../store/keys';
 import type { ReplyStore } from '../store/replies';
 import { metrics } from '../metrics';
-
-export interface Reply {
-  to: string;
-  text: string;
-  kind: string;
-  /** This reply obeys the per-MSISDN limit even when the others of its step do not. */
-  limited?: boolean;
-}
+import type { Reply } from '../domain/decision';
 
 /** One reply job may take this long to be written before the step fails (and is retried). */
 const WRITE_TIMEOUT_MS = 10_000;
 
 /**
- * Enqueues replies. Ids are deterministic (`<mo id>.<n>`). The replies of the steps that finish
+ * Enqueues replies. Reply ids are deterministic, `<origin id>.<n>` (docs/ARCHITECTURE.md,
+ * "Vocabulary"): the origin is the step id of a payment step (the MO id, or `exp-<payment id>`),
+ * the MO id of a direct answer, the transfer id of a refund's SMS, `<event id>.m` of a merchant
+ * notice. The replies of the steps that finish
  * while a reply job is being written go together in the next one (a group commit, as at intake):
- * a step alone gets the job id `<mo id>.r`, so a retried step adds it once while BullMQ holds it; a
+ * a step alone gets the job id `<origin id>.r`, so a retried step adds it once while BullMQ holds it; a
  * group gets `m<steps>-<digest>`. A retried step whose replies are already recorded marks them
  * `recheck`, so that the sender reads their records before sending and skips what went out.
  * Unsolicited replies (help, errors) obey a per-MSISDN limit per minute so that nobody can use
  * simpair to pump SMS; payment outcomes are never suppressed.
  */
 export class Outbox {
-  private readonly writer: GroupCommit<{ correlationId: string; messages: MtMessage[] }>;
+  private readonly writer: GroupCommit<{ originId: string; messages: MtMessage[] }>;
 
   constructor(
     private readonly mtQueue: Queue<MtJob>,
@@ -43,41 +39,41 @@ export class Outbox {
     this.writer = new GroupCommit(
       async (steps) => {
         if (steps.length === 1) {
-          await this.mtQueue.add('mt', { messages: steps[0].messages }, { jobId: `${steps[0].correlationId}.r` });
+          await this.mtQueue.add('mt', { messages: steps[0].messages }, { jobId: `${steps[0].originId}.r` });
           return;
         }
         const messages = steps.flatMap((x) => x.messages);
-        await this.mtQueue.add('mt', { messages }, { jobId: groupJobId('m', steps.map((x) => x.correlationId)) });
+        await this.mtQueue.add('mt', { messages }, { jobId: groupJobId('m', steps.map((x) => x.originId)) });
       },
       groupMax,
       WRITE_TIMEOUT_MS,
     );
   }
 
-  async send(correlationId: string, list: Reply[], opts: { rateLimited: boolean; now: number }): Promise<number> {
+  async send(originId: string, list: Reply[], opts: { rateLimited: boolean; now: number }): Promise<number> {
     const messages: MtMessage[] = [];
     for (let i = 0; i < list.length; i++) {
       const r = list[i];
-      if ((opts.rateLimited || r.limited) && !(await this.allow(r.to, correlationId, i, opts.now))) {
+      if ((opts.rateLimited || r.limited) && !(await this.allow(r.to, originId, i, opts.now))) {
         metrics.repliesSuppressed.inc();
         continue;
       }
-      const id = `${correlationId}.${i}`;
-      messages.push({ id, to: r.to, text: r.text, kind: r.kind, correlationId, createdAt: opts.now, deadline: opts.now + this.deadlineMs(r.kind) });
+      const id = `${originId}.${i}`;
+      messages.push({ id, to: r.to, text: r.text, kind: r.kind, createdAt: opts.now, deadline: opts.now + this.deadlineMs(r.kind) });
     }
     if (!messages.length) return 0;
     // Reply records first, then the job: the sender may only ever find a reply that is already
     // recorded as queued.
     const fresh = await this.replies.markQueued(messages, opts.now);
-    await this.writer.add({ correlationId, messages: messages.map((m, i) => (fresh[i] ? m : { ...m, recheck: true })) });
+    await this.writer.add({ originId, messages: messages.map((m, i) => (fresh[i] ? m : { ...m, recheck: true })) });
     return messages.length;
   }
 
   /** Counts each reply once per (correlation, index), so a retried job is not charged twice. */
-  private async allow(msisdn: string, correlationId: string, index: number, now: number): Promise<boolean> {
+  private async allow(msisdn: string, originId: string, index: number, now: number): Promise<boolean> {
     const minute = Math.floor(now / 60000);
     const key = this.keys.replyRate(msisdn, minute);
-    const [[, added], [, count]] = (await this.redis.multi().sadd(key, `${correlationId}.${index}`).scard(key).expire(key, 120).exec()) as [[null, number], [null, number], unknown];
+    const [[, added], [, count]] = (await this.redis.multi().sadd(key, `${originId}.${index}`).scard(key).expire(key, 120).exec()) as [[null, number], [null, number], unknown];
     return added === 0 ? true : count <= this.perMinute;
   }
 }

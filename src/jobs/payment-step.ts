@@ -45,9 +45,9 @@ const MAX_CONFLICTS = 50;
 export class SubscriberGoneError extends Error {}
 
 /**
- * The imperative shell around the pure decision (DESIGN §3): load one main SIM's snapshot, decide,
+ * The imperative shell around the pure decision (docs/ARCHITECTURE.md, "The flow"): load one main SIM's snapshot, decide,
  * reserve a new code if one is issued, apply atomically with optimistic concurrency (decide again on
- * conflict), then emit effects — replies and expiry jobs — whose ids are deterministic, so that a
+ * conflict), then emit effects — replies and window ends in the expiry sorted set — whose ids are deterministic, so that a
  * retried job re-emits exactly the same effects from the applied record.
  */
 export async function runPaymentStep(

@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { MtJob } from '../queues';
 import type { ReplyStore } from '../store/replies';
-import { routeUssdReplies, screenOp } from '../domain/ussd';
-import type { Reply } from './outbox';
+import { routeUssdReplies } from '../domain/ussd';
+import { screenOp } from '../smpp/ussd';
+import type { Reply } from '../domain/decision';
 import type { ReplySink } from './payment-step';
 
 export interface UssdScreenMt {
@@ -32,7 +33,7 @@ export class UssdScreens {
     await this.replies.markQueued([{ id: s.id, to: s.to, kind: s.kind }], now);
     await this.mtQueue.add(
       'mt',
-      { messages: [{ id: s.id, to: s.to, text: s.text, kind: s.kind, correlationId: s.id, ussd: { op: s.op, sessionInfo: s.sessionInfo }, createdAt: now, deadline: now + this.deadlineMs }] },
+      { messages: [{ id: s.id, to: s.to, text: s.text, kind: s.kind, ussd: { op: s.op, sessionInfo: s.sessionInfo }, createdAt: now, deadline: now + this.deadlineMs }] },
       { jobId: s.id, lifo: true },
     );
   }
@@ -54,13 +55,13 @@ export class UssdSessionReplySink implements ReplySink {
     private readonly session: { main: string; screenId: string; sessionInfo: string },
   ) {}
 
-  async send(correlationId: string, list: Reply[], opts: { rateLimited: boolean; now: number }): Promise<number> {
+  async send(originId: string, list: Reply[], opts: { rateLimited: boolean; now: number }): Promise<number> {
     const { screen, sms } = routeUssdReplies(list, this.session.main);
     if (screen) {
       const { main, screenId, sessionInfo } = this.session;
       await this.screens.send({ id: screenId, to: main, text: screen.text, op: screenOp(screen), sessionInfo, kind: screen.kind }, opts.now);
       this.screenSent = true;
     }
-    return (screen ? 1 : 0) + (sms.length ? await this.outbox.send(correlationId, sms, opts) : 0);
+    return (screen ? 1 : 0) + (sms.length ? await this.outbox.send(originId, sms, opts) : 0);
   }
 }

@@ -5,17 +5,13 @@ import type { StoredUssdSession, UssdSessionStore, UssdStepRecord } from '../sto
 import { maskMsisdn } from '../domain/msisdn';
 import { toMoney } from '../domain/money';
 import { notRegisteredText } from '../domain/replies';
+import { parseSessionInfo, screenOp, sessionInfoHex, ussdInputOf, type SessionInfo } from '../smpp/ussd';
 import {
   fitScreen,
-  parseSessionInfo,
-  screenOp,
-  sessionInfoHex,
   ussdBalanceScreen,
-  ussdInputOf,
   ussdLastPaymentsScreen,
   ussdPaymentUnavailableScreen,
   ussdStep,
-  type SessionInfo,
   type UssdContext,
   type UssdOutcome,
   type UssdScreen,

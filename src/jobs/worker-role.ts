@@ -40,7 +40,7 @@ export interface WorkerRoleDeps {
   log: Logger;
 }
 
-/** The worker role: MO processing, delivery receipts; replies leave through the MT queue. */
+/** The worker role: MO processing, window ends, the ledger and merchant relays; replies leave through the MT queue (delivery receipts are applied by the gateway, README "How it fits together"). */
 export class WorkerRole {
   private readonly workers: Worker[] = [];
   private readonly queues: Queue[] = [];

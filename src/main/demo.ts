@@ -5,6 +5,7 @@ import { createKeys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { EnrolmentError, EnrolmentStore } from '../store/enrolment';
 import { parseAmount } from '../domain/money';
+import { STORE_REFUSAL_STATUS } from '../http/admin-errors';
 
 /**
  * Enrols the demo subscriber, her device and the merchant of `embedded.demo`, once: a second start
@@ -21,7 +22,7 @@ export async function seedDemo(config: Config, log: Logger): Promise<void> {
   const balance = parseAmount(demo.balance, config.minorDigits, Number.MAX_SAFE_INTEGER);
   const now = Date.now();
   const ignoreExisting = (err: unknown): void => {
-    if (!(err instanceof EnrolmentError && err.httpStatus === 409)) throw err;
+    if (!(err instanceof EnrolmentError && STORE_REFUSAL_STATUS[err.code] === 409)) throw err;
   };
   try {
     await store.createSubscriber({ msisdn: demo.subscriber, name: 'Demo subscriber', balanceMinor: balance.ok ? balance.minor : 0 }, now).catch(ignoreExisting);

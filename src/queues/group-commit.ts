@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { withTimeout } from './with-timeout';
 
 /**
- * Group commit (DESIGN §5, "group work under load"): while one durable write is in flight, the
+ * Group commit (README "How it fits together"; BENCHMARKS.md): while one durable write is in flight, the
  * items that arrive meanwhile wait, then go together in one write — one BullMQ job, one job script,
  * one AOF record for many — and each caller's promise settles only when its write has. At low load
  * every item is written at once, alone, so grouping adds no latency; under load groups grow with

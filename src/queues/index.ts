@@ -51,12 +51,15 @@ export interface MtJob {
 }
 
 export interface MtMessage {
-  /** Deterministic reply id (e.g. `<mo id>:main`), so a retried job enqueues the reply once. */
+  /**
+   * Deterministic reply id, `<origin id>.<n>` (jobs/outbox.ts; a USSD screen: `<mo id>.u`), so a
+   * retried job enqueues the reply once. Jobs written before issue 16 also carry an unread
+   * `correlationId` (the origin id again).
+   */
   id: string;
   to: string;
   text: string;
   kind: string;
-  correlationId?: string;
   ussd?: { op: number; sessionInfo?: string };
   createdAt: number;
   /**

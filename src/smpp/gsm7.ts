@@ -1,37 +1,14 @@
 /**
- * GSM 03.38 (3GPP TS 23.038 §6.2.1) default alphabet and its extension table.
+ * GSM 03.38 (3GPP TS 23.038 §6.2.1) text on the wire: lengths in septets, encoding and decoding.
+ * The alphabet itself is src/text/gsm7.ts, shared with the domain's reply texts.
  *
  * SMPP carries GSM text unpacked, one septet per octet (data_coding 0); the SMSC packs it for
  * the air interface. So "encoding" here is just a table lookup, not bit packing.
  */
 
-/** Index = septet value. 0x1B is the escape to the extension table, not a character. */
-export const GSM7_BASIC: readonly string[] = [
-  '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\n', 'Ø', 'ø', '\r', 'Å', 'å',
-  'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', '\x1b', 'Æ', 'æ', 'ß', 'É',
-  ' ', '!', '"', '#', '¤', '%', '&', "'", '(', ')', '*', '+', ',', '-', '.', '/',
-  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ':', ';', '<', '=', '>', '?',
-  '¡', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O',
-  'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', 'Ä', 'Ö', 'Ñ', 'Ü', '§',
-  '¿', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
-  'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'ä', 'ö', 'ñ', 'ü', 'à',
-];
+import { GSM7_BASIC, GSM7_ESCAPE, GSM7_EXTENSION } from '../text/gsm7';
 
-export const GSM7_ESCAPE = 0x1b;
-
-/** Extension table: septet after 0x1B → character. Each costs two septets. */
-export const GSM7_EXTENSION: Readonly<Record<number, string>> = {
-  0x0a: '\f', // page break
-  0x14: '^',
-  0x28: '{',
-  0x29: '}',
-  0x2f: '\\',
-  0x3c: '[',
-  0x3d: '~',
-  0x3e: ']',
-  0x40: '|',
-  0x65: '€',
-};
+export { GSM7_BASIC, GSM7_ESCAPE, GSM7_EXTENSION };
 
 const basicSeptet = new Map<string, number>();
 GSM7_BASIC.forEach((char, septet) => {

@@ -1,7 +1,7 @@
 import { decodeText, type DefaultAlphabet } from './text';
 
 /**
- * Delivery receipts (SMPP 3.4 §2.11, Appendix B; DESIGN §4).
+ * Delivery receipts (SMPP 3.4 §2.11, Appendix B; README "What the gateway understands").
  */
 
 /**

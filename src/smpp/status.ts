@@ -2,7 +2,8 @@
  * SMPP command_status values (SMPP 3.4 §5.1.3, plus the 0x01xx codes SMPP 5.0 §4.7.6 added,
  * which some 3.4 SMSCs send anyway).
  *
- * `temporary` means "back off and retry the same PDU later" (DESIGN §4): the SMSC is overloaded
+ * `temporary` means "back off and retry the same PDU later" (README "Guarantees": an MO refused with
+ * ESME_RX_T_APPN is redelivered): the SMSC is overloaded
  * (RTHROTTLED, RMSGQFUL), had an internal fault (RSYSERR), or the receiver asked for a redelivery
  * (RX_T_APPN). Everything else is permanent: retrying the same PDU gives the same answer.
  */

@@ -3,8 +3,8 @@ import { decodeGsm7, encodeGsm7, isGsm7 } from './gsm7';
 /**
  * SMPP 3.4 §5.2.19 data_coding values we handle. 0 is "SMSC default alphabet": GSM 03.38 on most
  * SMSCs, Latin-1 on some, so inbound it is read per connection (DecodeTextOptions). Outbound we
- * send GSM text as 0 and always set data_coding ourselves (DESIGN §4: node-smpp would label GSM
- * text 1 = IA5).
+ * send GSM text as 0 and always set data_coding ourselves (node-smpp would label GSM text
+ * 1 = IA5, which SMSCs read as ASCII).
  */
 export const DATA_CODING = {
   GSM7: 0x00,

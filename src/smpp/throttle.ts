@@ -1,5 +1,6 @@
 /**
- * Outbound rate limit in segments (DESIGN §4: carriers count submit_sm PDUs, not messages),
+ * Outbound rate limit in segments (carriers count submit_sm PDUs, not messages:
+ * README "Several binds", `segmentsPerSecond`),
  * plus a pause when the SMSC says we are too fast anyway (ESME_RTHROTTLED / ESME_RMSGQFUL).
  *
  * Token bucket: `burst` tokens, refilled at segmentsPerSecond. A request larger than the bucket

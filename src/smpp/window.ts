@@ -1,5 +1,6 @@
 /**
- * Window of outstanding requests on one SMPP session (DESIGN §4).
+ * Window of outstanding requests on one SMPP session (README "Links": `window`
+ * outstanding requests, each with `smpp.responseTimeoutMs`).
  *
  * node-smpp never expires a response callback, so a lost submit_sm_resp would hold its slot
  * forever. Each slot therefore frees itself timeoutMs after it was granted and tells its owner,

@@ -10,30 +10,31 @@ import { deviceAuthOf } from './device-auth';
 // Lua script (src/store/lua/<name>.lua), so an error never leaves anything half-written. Script
 // answers that are refusals map to errors in ENROLMENT_ERRORS below and nowhere else.
 
-/** Script answer → HTTP status and the error text the admin API returns. Data, not code. */
+/**
+ * Script answers that are refusals, with the error text the admin API returns. Data, not code; the
+ * HTTP status of each is the API's business (http/admin-errors.ts, STORE_REFUSAL_STATUS).
+ */
 export const ENROLMENT_ERRORS = {
-  SUBSCRIBER_EXISTS: { httpStatus: 409, error: 'msisdn: already a subscriber' },
-  MSISDN_IS_DEVICE: { httpStatus: 409, error: 'msisdn: already bound as a device SIM' },
-  NO_SUBSCRIBER: { httpStatus: 404, error: 'subscriber not found' },
-  DEVICE_IS_SUBSCRIBER: { httpStatus: 409, error: 'msisdn: the device SIM is a main SIM (subscriber)' },
-  DEVICE_BOUND: { httpStatus: 409, error: 'msisdn: the device SIM is already bound' },
-  NOT_BOUND: { httpStatus: 404, error: 'device is not bound to this subscriber' },
-  REFERENCE_CONFLICT: { httpStatus: 409, error: 'reference: already used with a different amount' },
-  BALANCE_LIMIT: { httpStatus: 422, error: 'amount: the balance would exceed the maximum' },
-  MERCHANT_EXISTS: { httpStatus: 409, error: 'code: merchant already exists' },
-  PHONE_TAKEN: { httpStatus: 409, error: "msisdn: already another merchant's phone" },
-  NO_MERCHANT: { httpStatus: 404, error: 'merchant not found' },
-} as const satisfies Record<string, { httpStatus: number; error: string }>;
+  SUBSCRIBER_EXISTS: 'msisdn: already a subscriber',
+  MSISDN_IS_DEVICE: 'msisdn: already bound as a device SIM',
+  NO_SUBSCRIBER: 'subscriber not found',
+  DEVICE_IS_SUBSCRIBER: 'msisdn: the device SIM is a main SIM (subscriber)',
+  DEVICE_BOUND: 'msisdn: the device SIM is already bound',
+  NOT_BOUND: 'device is not bound to this subscriber',
+  REFERENCE_CONFLICT: 'reference: already used with a different amount',
+  BALANCE_LIMIT: 'amount: the balance would exceed the maximum',
+  MERCHANT_EXISTS: 'code: merchant already exists',
+  PHONE_TAKEN: "msisdn: already another merchant's phone",
+  NO_MERCHANT: 'merchant not found',
+} as const satisfies Record<string, string>;
 
 export type EnrolmentErrorCode = keyof typeof ENROLMENT_ERRORS;
 
-/** A refusal by a script (conflict, not found): the caller answers it with `httpStatus`. */
+/** A refusal by a script (conflict, not found), named by its code. */
 export class EnrolmentError extends Error {
-  readonly httpStatus: number;
   constructor(readonly code: EnrolmentErrorCode) {
-    super(ENROLMENT_ERRORS[code].error);
+    super(ENROLMENT_ERRORS[code]);
     this.name = 'EnrolmentError';
-    this.httpStatus = ENROLMENT_ERRORS[code].httpStatus;
   }
 }
 

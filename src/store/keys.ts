@@ -37,7 +37,7 @@ export interface Keys {
   /** Sorted set: payment ids by creation time, for listing. */
   paymentIndex(main: string): string;
   /** String with TTL: the record of one MO (or expiry) applied to this main SIM, so a retried job applies once. */
-  appliedMo(main: string, moId: string): string;
+  appliedMo(main: string, stepId: string): string;
   /** Hash: ledger transfers applied from this main SIM, id → JSON. */
   transfers(main: string): string;
   /** Hash: credit references applied to this main SIM (top-ups). */
@@ -92,7 +92,7 @@ export interface Keys {
   presenterFailures(sender: string): string;
   /** Sorted set: concatenated-MO parts key → when reassembly gives up on it (ms). */
   concatDeadlines(): string;
-  /** String counter with TTL: replies sent to an msisdn in the current minute. */
+  /** Set with TTL: ids of the rate-limited replies (`<origin id>.<n>`) sent to an msisdn in one minute; its size is the count, so a retried step is not charged twice. */
   replyRate(msisdn: string, minute: number): string;
   /** Hash: credit reference → balance right after that credit (so a replayed top-up answers the same body). */
   creditResults(main: string): string;

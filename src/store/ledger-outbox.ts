@@ -4,7 +4,7 @@ import type { ScriptClient } from './scripts';
 import { fieldsOf, lineOf, type LedgerLine } from './ledger-line';
 
 /**
- * The ledger outbox (DESIGN §5, README "Ledger"). A transfer moves money between two accounts that
+ * The ledger outbox (README "Money"). A transfer moves money between two accounts that
  * live in two cluster slots, and a script may touch one. So each transfer is applied first on the
  * side that can refuse it (the payer's funds, the merchant's funds for a refund, the subscriber's
  * limit for a credit): its balance, its journal line and an outbox record of what the other side

@@ -19,7 +19,7 @@ export interface MerchantEvent {
 const GROUP = 'notifier';
 
 /**
- * The merchant outbox (DESIGN §5): a Redis Stream written in the same atomic step as the money, read
+ * The merchant outbox (README "Merchants"): a Redis Stream written in the same atomic step as the money, read
  * by one consumer group. An entry is acknowledged only after its notices are queued durably, so a
  * relay that dies in between leaves it pending, and the next relay reads it again (its jobs have
  * deterministic ids, so nothing is queued twice).

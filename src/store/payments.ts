@@ -3,10 +3,37 @@ import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
 import { LedgerOutbox } from './ledger-outbox';
 import type { Device, SubscriberView } from '../domain/decide';
-import type { Decision, Reply } from '../domain/decision';
+import type { Decision, Reply, SubscriberChanges } from '../domain/decision';
+import { isTerminal } from '../domain/payment';
 import type { Payment } from '../domain/payment';
 import { DeviceKeySealer } from './device-keys';
 import { deviceAuthOf } from './device-auth';
+
+/**
+ * The subscriber hash fields a decision may change, by their name in code (SubscriberChanges): the
+ * one map between the two, used to read the snapshot and to write the changes (the script sets
+ * the fields it is given, applyPaymentDecision.lua ARGV[4]). Stored names are kept as earlier
+ * versions wrote them (`dailySpent`). The balance is not here: it moves only with a transfer.
+ */
+const SUBSCRIBER_FIELDS = {
+  failedAuth: 'failedAuth',
+  failedAuthAt: 'failedAuthAt',
+  locked: 'locked',
+  lockReason: 'lockReason',
+  dailySpentMinor: 'dailySpent',
+  dailyDate: 'dailyDate',
+} as const satisfies Record<Exclude<keyof SubscriberChanges, 'balanceMinor'>, string>;
+const F = SUBSCRIBER_FIELDS;
+
+/** The decision's subscriber changes as stored: field → string ('1'/'0' for flags). */
+function subscriberFields(changes: SubscriberChanges): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, field] of Object.entries(SUBSCRIBER_FIELDS) as Array<[keyof typeof SUBSCRIBER_FIELDS, string]>) {
+    const value = changes[name];
+    if (value !== undefined) out[field] = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+  }
+  return out;
+}
 
 /** What a worker must remember about an applied MO to re-emit its effects on a retry. */
 export interface AppliedRecord {
@@ -109,11 +136,11 @@ export class PaymentStore {
   }
 
   /** Snapshot of one main SIM, plus the applied record when this MO was applied before. */
-  async loadView(main: string, moId: string, presentedCode?: string): Promise<{ view: SubscriberView; applied: AppliedRecord | null } | null> {
+  async loadView(main: string, stepId: string, presentedCode?: string): Promise<{ view: SubscriberView; applied: AppliedRecord | null } | null> {
     const k = this.keys;
     const raw = (await this.scripts.run(
       'loadSubscriberView',
-      [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, moId), k.paymentIndex(main), k.deviceAuth(main)],
+      [k.subscriber(main), k.devices(main), k.openPayments(main), k.payments(main), k.appliedMo(main, stepId), k.paymentIndex(main), k.deviceAuth(main)],
       [presentedCode ?? ''],
     )) as [string[], string[], string[], string | null, string | null, string[]] | null;
     if (!raw) return null;
@@ -136,19 +163,19 @@ export class PaymentStore {
     const view: SubscriberView = {
       msisdn: main,
       imsi: sub.imsi || undefined,
-      locked: sub.locked === '1',
-      lockReason: sub.lockReason || undefined,
+      locked: sub[F.locked] === '1',
+      lockReason: sub[F.lockReason] || undefined,
       balanceMinor: Number(sub.balance ?? 0),
-      failedAuth: Number(sub.failedAuth ?? 0),
-      failedAuthAt: sub.failedAuthAt ? Number(sub.failedAuthAt) : undefined,
-      dailySpentMinor: Number(sub.dailySpent ?? 0),
-      dailyDate: sub.dailyDate ?? '',
+      failedAuth: Number(sub[F.failedAuth] ?? 0),
+      failedAuthAt: sub[F.failedAuthAt] ? Number(sub[F.failedAuthAt]) : undefined,
+      dailySpentMinor: Number(sub[F.dailySpentMinor] ?? 0),
+      dailyDate: sub[F.dailyDate] ?? '',
       devices,
       open: openJson.map((j) => JSON.parse(j) as Payment),
       ...(ended ? { endedWithCode: JSON.parse(ended) as Payment } : {}),
       version: Number(sub.version ?? 0),
     };
-    return { view, applied: applied ? (JSON.parse(applied) as AppliedRecord) : null };
+    return { view, applied: applied ? readAppliedRecord(applied) : null };
   }
 
   /** Reserves a confirmation code for this main SIM (unique among pending payments), or false. */
@@ -166,7 +193,7 @@ export class PaymentStore {
     await this.ledger.markDue(`subscriber:${main}`, now);
   }
 
-  async apply(main: string, moId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {
+  async apply(main: string, stepId: string, version: number, decision: Decision, now: number): Promise<ApplyResult> {
     const k = this.keys;
     const record = appliedRecordOf(decision);
     const account = `subscriber:${main}` as const;
@@ -174,14 +201,14 @@ export class PaymentStore {
       version,
       now,
       decision.payments.length,
-      JSON.stringify(decision.subscriber),
+      JSON.stringify(subscriberFields(decision.subscriber)),
       decision.transfer ? JSON.stringify(decision.transfer) : '',
       JSON.stringify(record),
       this.appliedRetentionSeconds,
       // As strings: Lua would print a 15-digit counter in exponent notation.
       JSON.stringify(decision.devices.map((d) => ({ msisdn: d.msisdn, ...(d.counter !== undefined ? { counter: String(d.counter) } : {}), ...(d.refusals ? { refusals: d.refusals.join(' ') } : {}) }))),
     ];
-    for (const pay of decision.payments) args.push(pay.id, pay.state, pay.createdAt, JSON.stringify(pay));
+    for (const pay of decision.payments) args.push(pay.id, isTerminal(pay.state) ? '0' : '1', pay.createdAt, JSON.stringify(pay));
     // The id → main pointers are claimed first: a new payment whose id already points at another
     // subscriber is refused (ids have 80 bits, so this is a loud failure, never a merge). Harmless
     // if the script then refuses (a conflict retried decides the same ids again).
@@ -191,14 +218,14 @@ export class PaymentStore {
     }
     const res = (await this.scripts.run(
       'applyPaymentDecision',
-      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, moId), k.transfers(main), k.accountJournal(account), k.accountOutbox(account), k.deviceAuth(main)],
+      [k.subscriber(main), k.payments(main), k.openPayments(main), k.paymentIndex(main), k.appliedMo(main, stepId), k.transfers(main), k.accountJournal(account), k.accountOutbox(account), k.deviceAuth(main)],
       args,
     )) as [string, ...Array<string | number>];
     switch (res[0]) {
       case 'OK':
         return { kind: 'ok', version: Number(res[1]), balanceMinor: Number(res[2]) };
       case 'APPLIED':
-        return { kind: 'applied', record: JSON.parse(String(res[1])) as AppliedRecord };
+        return { kind: 'applied', record: readAppliedRecord(String(res[1])) };
       case 'CONFLICT':
         return { kind: 'conflict' };
       default:
@@ -217,6 +244,14 @@ export function appliedRecordOf(decision: Decision): AppliedRecord {
     codesReleased: decision.codesReleased,
     ...(decision.transfer ? { owesLedger: true } : {}),
   };
+}
+
+/** Outcome words of applied records written before issue 16 (kept up to retention.appliedMoSeconds). */
+const LEGACY_OUTCOMES: Readonly<Record<string, string>> = { pending_device: 'awaiting_device', waiting_request: 'awaiting_request' };
+
+function readAppliedRecord(json: string): AppliedRecord {
+  const record = JSON.parse(json) as AppliedRecord;
+  return { ...record, outcome: LEGACY_OUTCOMES[record.outcome] ?? record.outcome };
 }
 
 function pairs(flat: string[]): Record<string, string> {

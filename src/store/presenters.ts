@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 
 /**
- * Failures of presenting SIMs (DESIGN §1.8): unknown codes, or codes of payments not bound to the
+ * Failures of presenting SIMs (README "Security", "Who a failure counts against"): unknown codes, or codes of payments not bound to the
  * sender, counted per sender in a sliding window. Past `maxFailures` (more than that many) within
  * `windowMs` the sender's
  * code-carrying messages have no effect until old failures leave the window, so guessing is

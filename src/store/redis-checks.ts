@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /**
- * What simpair needs from Redis to keep its promises (DESIGN §5): no eviction (an evicted key is a
+ * What simpair needs from Redis to keep its promises (README "Redis durability"): no eviction (an evicted key is a
  * lost payment or a forgotten dedupe marker) and an append-only file. Returns warnings to log;
  * an empty list means all is as it should be. Managed services that forbid CONFIG GET yield one
  * warning saying the settings could not be checked.

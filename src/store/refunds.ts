@@ -21,6 +21,17 @@ export type RefundOutcome =
   | { kind: 'over_refund'; leftMinor: number }
   | { kind: 'merchant_funds'; merchantBalanceMinor: number };
 
+export type RefundRefusal = Exclude<RefundOutcome['kind'], 'created' | 'duplicate'>;
+
+/** A refused refund, in the words the admin API returns (its status: http/admin-errors.ts). */
+export const REFUND_REFUSALS: Record<RefundRefusal, string> = {
+  no_payment: 'payment not found',
+  not_completed: 'only a completed payment can be refunded',
+  reference_conflict: 'this reference was used for a refund of another amount',
+  over_refund: 'more than what is left of the payment',
+  merchant_funds: "the merchant's balance does not cover the refund",
+};
+
 /**
  * Refunds of completed payments (refundPayment.lua): bounded by what is left, idempotent by
  * reference, applied on the merchant's side (which must cover it); the payer's credit follows from

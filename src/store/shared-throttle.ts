@@ -1,9 +1,20 @@
 import type { Logger } from 'pino';
-import type { SegmentThrottle } from '../smpp/throttle';
 import type { ScriptClient } from './scripts';
 
-/** What the sender needs of a throttle: a turn for some segments, and the SMSC's own push-back. */
-export type Throttle = Pick<SegmentThrottle, 'waitTurn' | 'onThrottled' | 'onSuccess'>;
+/**
+ * What the sender needs of a throttle: a turn for some segments, and the SMSC's own push-back.
+ * smpp/throttle.ts's SegmentThrottle is one; declared here so the store imports nothing of src/smpp.
+ */
+export interface Throttle {
+  waitTurn(segments: number): Promise<void>;
+  onThrottled(now: number): void;
+  onSuccess(): void;
+}
+
+/** This instance's own bucket, which also knows until when the SMSC asked us to pause. */
+export interface LocalThrottle extends Throttle {
+  readonly pausedUntil: number;
+}
 
 /**
  * The carrier's limit shared by every gateway bound with one SMSC account (throughputScope
@@ -17,7 +28,7 @@ export class SharedThrottle implements Throttle {
   constructor(
     private readonly scripts: ScriptClient,
     private readonly key: string,
-    private readonly local: SegmentThrottle,
+    private readonly local: LocalThrottle,
     private readonly segmentsPerSecond: number,
     private readonly log: Logger,
   ) {}

@@ -3,7 +3,7 @@ import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
 import type { UssdOutcome, UssdSession } from '../domain/ussd';
 
-// USSD session state in Redis (DESIGN §1 "USSD", §5). A session is one JSON string keyed by msisdn,
+// USSD session state in Redis (README "USSD"). A session is one JSON string keyed by msisdn,
 // service code and session number (its_session_info octet 1) that expires at the session's overall
 // deadline; a pointer names the msisdn's open session (a phone has one at a time); a step record per
 // MO keeps what that MO did so a retried job re-sends it. Steps change state only through

@@ -78,7 +78,7 @@ describe('a MAC device’s counter under concurrent workers (integration)', func
       }),
     );
     const tally = (what: string) => outcomes.filter((o) => o === what).length;
-    assert.equal(tally('waiting_request:device_waiting'), 1, outcomes.join(', '));
+    assert.equal(tally('awaiting_request:device_waiting'), 1, outcomes.join(', '));
     assert.equal(tally('refused:device_mac_refused'), rules.deviceRefusalLimit, outcomes.join(', '));
     assert.equal(tally('refused:device_blocked'), WORKERS - 1 - rules.deviceRefusalLimit, outcomes.join(', '));
     const auth = await clients[0].hgetall(keys.deviceAuth(MAIN));

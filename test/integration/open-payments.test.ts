@@ -8,7 +8,9 @@ import { PaymentStore } from '../../src/store/payments';
 import { startRedis } from '../support/processes';
 
 // The open payments of a subscriber live in her hash's `open` field (no SET per subscriber); a SET
-// written by an earlier version is still read, and drained as its payments end.
+// written by an earlier version is still read, and drained as its payments end. The script is told
+// which payments stay open and which hash fields to set (one map in store/payments.ts), and records
+// an earlier version wrote are read in today's words.
 
 describe('open payments in the subscriber hash (integration)', function () {
   this.timeout(30_000);
@@ -35,7 +37,7 @@ describe('open payments in the subscriber hash (integration)', function () {
 
   async function apply(moId: string, payments: ReturnType<typeof open>[]): Promise<void> {
     const loaded = (await store.loadView(MAIN, moId))!;
-    const r = await store.apply(MAIN, moId, loaded.view.version, decision(payments[0].state === 'awaiting_device' ? 'pending_device' : 'expired', { payments }), Date.now());
+    const r = await store.apply(MAIN, moId, loaded.view.version, decision(payments[0].state === 'awaiting_device' ? 'awaiting_device' : 'expired', { payments }), Date.now());
     assert.equal(r.kind, 'ok');
   }
 
@@ -64,5 +66,33 @@ describe('open payments in the subscriber hash (integration)', function () {
     await apply('mo-c-end', [transition(c, 'expired', 'window_elapsed', now + 1)]);
     assert.equal(await client.exists(keys.openPayments(MAIN)), 0, 'drained');
     assert.deepEqual((await store.loadView(MAIN, 'mo-z'))!.view.open, []);
+  });
+
+  it('subscriber changes are stored under the hash fields earlier versions used, read back by name, and never move the balance', async () => {
+    const loaded = (await store.loadView(MAIN, 'mo-sub'))!;
+    const changes = { failedAuth: 2, failedAuthAt: 1_764_650_000_123, locked: true, lockReason: 'failed_auth', dailySpentMinor: 700, dailyDate: '2026-12-02', balanceMinor: 1 };
+    const r = await store.apply(MAIN, 'mo-sub', loaded.view.version, decision('locked', { subscriber: changes }), Date.now());
+    assert.equal(r.kind, 'ok');
+    const hash = await client.hgetall(keys.subscriber(MAIN));
+    assert.deepEqual(
+      { failedAuth: hash.failedAuth, failedAuthAt: hash.failedAuthAt, locked: hash.locked, lockReason: hash.lockReason, dailySpent: hash.dailySpent, dailyDate: hash.dailyDate, balance: hash.balance },
+      { failedAuth: '2', failedAuthAt: '1764650000123', locked: '1', lockReason: 'failed_auth', dailySpent: '700', dailyDate: '2026-12-02', balance: '10000' },
+    );
+    assert.equal(hash.dailySpentMinor, undefined, 'no second spelling of the field');
+    const view = (await store.loadView(MAIN, 'mo-sub-2'))!.view;
+    assert.deepEqual(
+      { failedAuth: view.failedAuth, failedAuthAt: view.failedAuthAt, locked: view.locked, lockReason: view.lockReason, dailySpentMinor: view.dailySpentMinor, dailyDate: view.dailyDate, balanceMinor: view.balanceMinor },
+      { failedAuth: 2, failedAuthAt: 1_764_650_000_123, locked: true, lockReason: 'failed_auth', dailySpentMinor: 700, dailyDate: '2026-12-02', balanceMinor: 10_000 },
+    );
+  });
+
+  it('an applied record an earlier version wrote with pending_device / waiting_request reads as awaiting_device / awaiting_request', async () => {
+    const record = (outcome: string) => JSON.stringify({ outcome, replies: [], expiries: [], codesReleased: [] });
+    await client.set(keys.appliedMo(MAIN, 'mo-old-1'), record('pending_device'));
+    await client.set(keys.appliedMo(MAIN, 'mo-old-2'), record('waiting_request'));
+    await client.set(keys.appliedMo(MAIN, 'mo-old-3'), record('completed'));
+    assert.equal((await store.loadView(MAIN, 'mo-old-1'))!.applied?.outcome, 'awaiting_device');
+    assert.equal((await store.loadView(MAIN, 'mo-old-2'))!.applied?.outcome, 'awaiting_request');
+    assert.equal((await store.loadView(MAIN, 'mo-old-3'))!.applied?.outcome, 'completed');
   });
 });

@@ -45,7 +45,7 @@ describe('reply group commit (integration)', function () {
     const recordedWhenDone: boolean[] = [];
     await Promise.all(
       steps.map((id) =>
-        outbox.send(id, [{ to: `2547100${String(steps.indexOf(id)).padStart(5, '0')}`, text: 'Your code', kind: 'code' }], { rateLimited: false, now: Date.now() }).then(async () => {
+        outbox.send(id, [{ to: `2547100${String(steps.indexOf(id)).padStart(5, '0')}`, text: 'Your code', kind: 'code_issued' as const }], { rateLimited: false, now: Date.now() }).then(async () => {
           recordedWhenDone.push((await messagesInJobs()).some((m) => m.id === `${id}.0`));
         }),
       ),
@@ -59,7 +59,7 @@ describe('reply group commit (integration)', function () {
 
   it('a retried step queues its replies again marked recheck, so the sender reads their records first', async () => {
     await queue.obliterate({ force: true });
-    const reply = [{ to: '254700000009', text: 'Paid', kind: 'paid' }];
+    const reply = [{ to: '254700000009', text: 'Paid', kind: 'paid' as const }];
     await outbox.send('mo-retried', reply, { rateLimited: false, now: Date.now() });
     await client.hset(keys.reply('mo-retried.0'), 'state', 'sent'); // the gateway sent it meanwhile
     await queue.obliterate({ force: true }); // and its job is gone (completed and removed)

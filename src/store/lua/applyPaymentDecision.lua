@@ -7,14 +7,14 @@
   by the decision (a payment to an unknown merchant is declined), and merchants are never removed.
   Optimistic concurrency: the decision was made on a snapshot at `expected version`; if anything
   of this subscriber changed since, nothing is written and the caller decides again.
-  Idempotent by MO id: a retried job finds the applied marker and gets the stored record back.
+  Idempotent by step id (the MO id, or exp-<payment id> for a window end): a retried job finds the applied marker and gets the stored record back.
   The transfer id is the payment id; the same id with other content is an error, never a second debit.
 
   KEYS[1] subscriber hash
   KEYS[2] payments hash
   KEYS[3] legacy open payments set (only drained: open ids live in KEYS[1]'s `open` field)
   KEYS[4] payment index (zset by createdAt)
-  KEYS[5] applied marker of this MO (string)
+  KEYS[5] applied marker of this step (string)
   KEYS[6] transfers hash of this subscriber
   KEYS[7] the subscriber's journal stream (one line per transfer: subscriber → merchant)
   KEYS[8] the subscriber's ledger outbox stream (the merchant's posting, the payment.completed event)
@@ -24,15 +24,18 @@
   ARGV[1] expected subscriber version
   ARGV[2] now (ms)
   ARGV[3] number of payment records N that follow from ARGV[9]
-  ARGV[4] subscriber field changes: JSON object {failedAuth?, failedAuthAt?, locked?, lockReason?, dailySpentMinor?, dailyDate?}
+  ARGV[4] subscriber hash fields to set: JSON object field → string value, already named and
+          spelled as stored (store/payments.ts, SUBSCRIBER_FIELDS: the one map of code names to fields)
   ARGV[5] transfer: JSON {id, fromMsisdn, toMerchant, amountMinor} or ''
   ARGV[6] applied record (JSON) to keep under KEYS[5]
   ARGV[7] applied record TTL, seconds
   ARGV[8] device changes: JSON array [{msisdn, counter?: decimal string, refusals?: ms space-separated ('' = none)}]
-  ARGV[9 + 4k .. 12 + 4k], k = 0..N-1: payment id, state, createdAt, full JSON record (stored verbatim)
+  ARGV[9 + 4k .. 12 + 4k], k = 0..N-1: payment id, '1' if the payment is still open (not in a
+          terminal state: domain/payment.ts decides, not this script) else '0', createdAt, full JSON
+          record (stored verbatim)
 
   Returns: {'OK', new version, balance after}
-           {'APPLIED', applied record}        this MO was applied before
+           {'APPLIED', applied record}        this step was applied before
            {'CONFLICT', current version}      decide again on a fresh snapshot
            {'NO_SUBSCRIBER'}
            {'INSUFFICIENT_FUNDS', balance}
@@ -89,19 +92,18 @@ if ARGV[5] ~= '' then
   end
 end
 
-local terminal = {completed = true, rejected = true, expired = true, declined = true, cancelled = true}
 -- The open payment ids, space-separated, in the subscriber hash (a field costs a few bytes where a
 -- one-member SET costs ~200 B per subscriber).
 local openIds = {}
 for id in string.gmatch(redis.call('HGET', KEYS[1], 'open') or '', '%S+') do openIds[id] = true end
 for k = 0, tonumber(ARGV[3]) - 1 do
-  local id, state, createdAt, json = ARGV[9 + 4 * k], ARGV[10 + 4 * k], ARGV[11 + 4 * k], ARGV[12 + 4 * k]
+  local id, open, createdAt, json = ARGV[9 + 4 * k], ARGV[10 + 4 * k], ARGV[11 + 4 * k], ARGV[12 + 4 * k]
   redis.call('HSET', KEYS[2], id, json)
-  if terminal[state] then
+  if open == '1' then
+    openIds[id] = true
+  else
     openIds[id] = nil
     redis.call('SREM', KEYS[3], id)
-  else
-    openIds[id] = true
   end
   redis.call('ZADD', KEYS[4], 'NX', createdAt, id)
 end
@@ -116,15 +118,8 @@ if tonumber(ARGV[3]) > 0 then
   end
 end
 
-local changes = cjson.decode(ARGV[4])
-local fields = {failedAuth = 'failedAuth', failedAuthAt = 'failedAuthAt', lockReason = 'lockReason', dailySpentMinor = 'dailySpent', dailyDate = 'dailyDate'}
-for k, field in pairs(fields) do
-  if changes[k] ~= nil then
-    redis.call('HSET', KEYS[1], field, tostring(changes[k]))
-  end
-end
-if changes.locked ~= nil then
-  redis.call('HSET', KEYS[1], 'locked', changes.locked and '1' or '0')
+for field, value in pairs(cjson.decode(ARGV[4])) do
+  redis.call('HSET', KEYS[1], field, value)
 end
 
 for _, d in ipairs(cjson.decode(ARGV[8])) do

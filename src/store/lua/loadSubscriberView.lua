@@ -6,7 +6,7 @@
   KEYS[3] legacy open payments set (read and drained; the ids now live in the subscriber hash's
           `open` field, space-separated — a one-member SET costs ~200 B per subscriber)
   KEYS[4] payments hash
-  KEYS[5] applied marker of this MO (string)
+  KEYS[5] applied marker of this step (string)
   KEYS[6] payment index (zset by createdAt)
   KEYS[7] device auth hash (MAC keys, counters, refusals, suspensions)
   ARGV[1] a code a device presented ('' = none): if no open payment holds it, the newest of the

@@ -16,7 +16,7 @@ import { ctx as baseCtx, T0 } from './fixtures';
 // Random interleavings of request halves, device halves (bound, unbound, another subscriber's, a SIM
 // bound to no one; with the right code, someone else's code, a wrong code or none), duplicates, unbinds,
 // lock/unlock and expiries, with time moving on. A small in-test shell plays the parts of the gateway
-// and the Redis store (code → subscriber and device → subscriber pointers, dedupe by MO id, expiry jobs,
+// and the Redis store (code → subscriber and device → subscriber pointers, dedupe by MO id, window ends,
 // merchant ledger) so that `decide` sees what it would see in production.
 
 const A = '254700000001';

@@ -75,9 +75,9 @@ const LATE = T0 + WINDOW; // after both fixtures' expiresAt (T0 + 110 s)
 const rows: Row[] = [
   // ---- no open payment ----
   {
-    name: 'none + request → awaiting_device with a code and an expiry job',
+    name: 'none + request → awaiting_device with a code and a window end scheduled',
     event: request(),
-    outcome: 'pending_device',
+    outcome: 'awaiting_device',
     payments: { [NEW]: 'awaiting_device' },
     replies: [[MAIN, 'code_issued']],
     codeIssued: 'NEWCDE',
@@ -110,7 +110,7 @@ const rows: Row[] = [
   {
     name: 'none + device half without code from a bound device → awaiting_request',
     event: device(),
-    outcome: 'waiting_request',
+    outcome: 'awaiting_request',
     payments: { [NEW]: 'awaiting_request' },
     replies: [[DEV, 'device_waiting']],
     expiries: 1,
@@ -216,7 +216,7 @@ const rows: Row[] = [
   { name: 'none + cancel → no pending payment', event: { type: 'cancel' }, outcome: 'noop', payments: {}, replies: [[MAIN, 'no_pending_payment']] },
   { name: 'none + cancel with a code → no pending payment', event: { type: 'cancel', code: 'ABC234' }, outcome: 'noop', replies: [[MAIN, 'no_pending_payment']] },
 
-  // ---- SIM checks (DESIGN §2) ----
+  // ---- SIM checks (README "Security", "SIM swap") ----
   {
     name: 'none + request without IMSI from an IMSI-enrolled SIM, policy refuse → refused, no code',
     event: request({ imsi: undefined }),
@@ -238,14 +238,14 @@ const rows: Row[] = [
     name: 'none + request without IMSI, policy allow → a code as usual',
     event: request({ imsi: undefined }),
     ctx: { missingImsiPolicy: 'allow' },
-    outcome: 'pending_device',
+    outcome: 'awaiting_device',
   },
   {
     name: 'none + request without IMSI from a SIM enrolled without one, policy refuse → a code as usual',
     view: { imsi: undefined },
     event: request({ imsi: undefined }),
     ctx: { missingImsiPolicy: 'refuse' },
-    outcome: 'pending_device',
+    outcome: 'awaiting_device',
   },
   {
     name: 'none + device half without IMSI from an IMSI-enrolled device, policy refuse → refused',
@@ -271,7 +271,7 @@ const rows: Row[] = [
     replies: [[MAIN, 'sim_unconfirmed']],
     subscriber: {},
   },
-  { name: 'none + request the SIM-swap check says not swapped → a code', event: request({ simSwap: 'not_swapped' }), outcome: 'pending_device' },
+  { name: 'none + request the SIM-swap check says not swapped → a code', event: request({ simSwap: 'not_swapped' }), outcome: 'awaiting_device' },
 
   // ---- awaiting_device ----
   {
@@ -452,7 +452,7 @@ const rows: Row[] = [
     name: 'awaiting_device + device half without code, other amount → a new awaiting_request half',
     open: [awaitingDevice()],
     event: device({ amountMinor: 999 }),
-    outcome: 'waiting_request',
+    outcome: 'awaiting_request',
     payments: { [NEW]: 'awaiting_request' },
   },
   {
@@ -460,7 +460,7 @@ const rows: Row[] = [
     open: [awaitingDevice()],
     event: device(),
     ctx: { now: LATE },
-    outcome: 'waiting_request',
+    outcome: 'awaiting_request',
     payments: { [NEW]: 'awaiting_request' },
   },
   {
@@ -482,7 +482,7 @@ const rows: Row[] = [
     name: 'awaiting_device + another request for the same amount → a second pending request',
     open: [awaitingDevice()],
     event: request(),
-    outcome: 'pending_device',
+    outcome: 'awaiting_device',
     payments: { [NEW]: 'awaiting_device' },
   },
   { name: 'awaiting_device + the same request MO again → noop', open: [awaitingDevice()], event: request({ moId: 'mo-req-1' }), outcome: 'noop', payments: {}, replies: [] },
@@ -546,7 +546,7 @@ const rows: Row[] = [
     name: 'awaiting_device + request with the enrolled IMSI → pending',
     open: [awaitingDevice()],
     event: request({ imsi: '639070000000001' }),
-    outcome: 'pending_device',
+    outcome: 'awaiting_device',
   },
   {
     name: 'awaiting_device + device reporting another IMSI → locked (SIM swap), payment untouched',
@@ -610,17 +610,17 @@ const rows: Row[] = [
     open: [awaitingRequest()],
     event: request(),
     ctx: { strict: true },
-    outcome: 'pending_device',
+    outcome: 'awaiting_device',
     payments: { [NEW]: 'awaiting_device' },
   },
-  { name: 'awaiting_request + request with another amount → new awaiting_device', open: [awaitingRequest()], event: request({ amountMinor: 1300 }), outcome: 'pending_device', payments: { [NEW]: 'awaiting_device' } },
-  { name: 'awaiting_request + request with another merchant → new awaiting_device', open: [awaitingRequest()], event: request({ merchant: 'SHOP43' }), outcome: 'pending_device', payments: { [NEW]: 'awaiting_device' } },
+  { name: 'awaiting_request + request with another amount → new awaiting_device', open: [awaitingRequest()], event: request({ amountMinor: 1300 }), outcome: 'awaiting_device', payments: { [NEW]: 'awaiting_device' } },
+  { name: 'awaiting_request + request with another merchant → new awaiting_device', open: [awaitingRequest()], event: request({ merchant: 'SHOP43' }), outcome: 'awaiting_device', payments: { [NEW]: 'awaiting_device' } },
   {
     name: 'awaiting_request + matching request after the window → new awaiting_device',
     open: [awaitingRequest()],
     event: request(),
     ctx: { now: LATE },
-    outcome: 'pending_device',
+    outcome: 'awaiting_device',
     payments: { [NEW]: 'awaiting_device' },
   },
   {
@@ -628,7 +628,7 @@ const rows: Row[] = [
     open: [awaitingRequest()],
     view: { devices: [{ msisdn: DEV, active: false }] },
     event: request(),
-    outcome: 'pending_device',
+    outcome: 'awaiting_device',
     payments: { [NEW]: 'awaiting_device' },
   },
   {
@@ -654,7 +654,7 @@ const rows: Row[] = [
     name: 'awaiting_request + a second device half → a second waiting half',
     open: [awaitingRequest()],
     event: device(),
-    outcome: 'waiting_request',
+    outcome: 'awaiting_request',
     payments: { [NEW]: 'awaiting_request' },
   },
   {

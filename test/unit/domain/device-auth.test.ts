@@ -51,7 +51,7 @@ function assertRefused(d: ReturnType<typeof decide>, refusals: number[]) {
 describe('domain/device gate (MAC devices)', () => {
   it('a right MAC with a new counter: the message is decided as today, and the counter is kept', () => {
     const d = decide(macView(), pay(), ctx());
-    assert.equal(d.outcome, 'waiting_request');
+    assert.equal(d.outcome, 'awaiting_request');
     assert.deepEqual(d.devices, [{ msisdn: DEV, counter: 6 }]);
   });
 
@@ -122,7 +122,7 @@ describe('domain/device gate (MAC devices)', () => {
     assert.deepEqual(ignored.payments, []);
     // When the first refusal leaves the window the device works again (two refusals still count).
     const after = decide(v, pay({ moId: 'mo-right' }), ctx({ now: T0 + HOUR + 1 }));
-    assert.equal(after.outcome, 'waiting_request');
+    assert.equal(after.outcome, 'awaiting_request');
     assert.deepEqual(after.devices, [{ msisdn: DEV, counter: 6 }]);
     const wrongAgain = decide(v, pay({ pin: '0000', moId: 'mo-wrong-3' }), ctx({ now: T0 + HOUR + 1 }));
     assert.deepEqual(wrongAgain.devices, [{ msisdn: DEV, refusals: [T0 + 1000, T0 + 2000, T0 + HOUR + 1] }], 'old refusals are dropped');
@@ -131,7 +131,7 @@ describe('domain/device gate (MAC devices)', () => {
   it('the limit and window are settings', () => {
     const v = macView(macDevice({}, { refusals: [T0 - 5000] }));
     assert.equal(decide(v, pay(), ctx({ deviceRefusalLimit: 1, deviceRefusalWindowMs: 10_000 })).reason, 'device_blocked');
-    assert.equal(decide(v, pay(), ctx({ deviceRefusalLimit: 1, deviceRefusalWindowMs: 4000 })).outcome, 'waiting_request');
+    assert.equal(decide(v, pay(), ctx({ deviceRefusalLimit: 1, deviceRefusalWindowMs: 4000 })).outcome, 'awaiting_request');
   });
 
   it('a suspended device is ignored, MAC or not; a right MAC does not help', () => {
@@ -146,9 +146,9 @@ describe('domain/device gate (MAC devices)', () => {
 
   it('a device bound without MAC works as today, with or without a token', () => {
     const plain = view();
-    assert.equal(decide(plain, pay({ auth: null }), ctx()).outcome, 'waiting_request');
+    assert.equal(decide(plain, pay({ auth: null }), ctx()).outcome, 'awaiting_request');
     const withToken = decide(plain, pay({ auth: { counter: 1, mac: 'AAAAAAAAAA' } }), ctx());
-    assert.equal(withToken.outcome, 'waiting_request');
+    assert.equal(withToken.outcome, 'awaiting_request');
     assert.deepEqual(withToken.devices, []);
   });
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { applyDecisionToView, decide, type PaymentEvent, type SubscriberView } from '../../../src/domain';
 import { DEV, OTHER_DEV, STRANGER, T0, awaitingDevice, ctx, view } from './fixtures';
 
-// Who a failure counts against (DESIGN §1.8), as a property: whatever SIMs that are not her
+// Who a failure counts against (README "Security"), as a property: whatever SIMs that are not her
 // devices send — her live code, ended or unknown codes, any amount and merchant — and whatever
 // unknown codes her own device sends, the owner's lock state and failure count do not move.
 

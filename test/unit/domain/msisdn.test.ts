@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { identityFromSmppAddress, isImsiAddress, maskMsisdn, normaliseMsisdn } from '../../../src/domain';
+import { maskMsisdn, normaliseMsisdn } from '../../../src/domain';
 
 describe('domain/msisdn', () => {
   const cases: [string, string | null][] = [
@@ -40,45 +40,6 @@ describe('domain/msisdn', () => {
         return r === null || /^[1-9][0-9]{7,14}$/.test(r);
       }),
     );
-  });
-
-  describe('identityFromSmppAddress', () => {
-    const rows: [string, number, number, ReturnType<typeof identityFromSmppAddress>][] = [
-      ['254712345678', 1, 1, { ok: true, msisdn: '254712345678' }],
-      ['+254712345678', 1, 1, { ok: true, msisdn: '254712345678' }],
-      ['0712345678', 2, 1, { ok: true, msisdn: '254712345678' }],
-      ['712345678', 2, 1, { ok: true, msisdn: '254712345678' }],
-      ['254712345678', 0, 0, { ok: true, msisdn: '254712345678' }],
-      ['+254712345678', 0, 1, { ok: true, msisdn: '254712345678' }],
-      ['0712345678', 0, 1, { ok: true, msisdn: '254712345678' }],
-      ['712345678', 0, 0, { ok: true, msisdn: '254712345678' }],
-      ['', 1, 1, { ok: false, reason: 'empty' }],
-      ['   ', 0, 0, { ok: false, reason: 'empty' }],
-      ['MYBANK', 5, 0, { ok: false, reason: 'alphanumeric' }],
-      ['MYBANK', 0, 0, { ok: false, reason: 'alphanumeric' }],
-      ['639070000000001', 4, 6, { ok: false, reason: 'imsi_address' }],
-      ['639070000000001', 1, 6, { ok: false, reason: 'imsi_address' }],
-      // SMPP 3.4 §5.2.5: TON 4 is a subscriber number, not an IMSI.
-      ['712345678', 4, 1, { ok: true, msisdn: '254712345678' }],
-      ['0712345678', 4, 0, { ok: true, msisdn: '254712345678' }],
-      ['12', 1, 1, { ok: false, reason: 'invalid' }],
-      ['25471234567A', 1, 1, { ok: false, reason: 'invalid' }],
-      ['20555', 6, 0, { ok: false, reason: 'invalid' }],
-    ];
-    for (const [addr, ton, npi, out] of rows) {
-      it(`${JSON.stringify(addr)} TON ${ton} NPI ${npi} → ${JSON.stringify(out)}`, () => {
-        assert.deepEqual(identityFromSmppAddress(addr, ton, npi, '254'), out);
-      });
-    }
-    it('isImsiAddress', () => {
-      assert.ok(isImsiAddress(4, 6));
-      assert.ok(isImsiAddress(1, 6));
-      assert.ok(!isImsiAddress(1, 1));
-      assert.ok(!isImsiAddress(4, 1), 'TON 4 alone is a subscriber number');
-    });
-    it('never throws (property)', () => {
-      fc.assert(fc.property(fc.string(), fc.nat(7), fc.nat(18), (a, t, n) => typeof identityFromSmppAddress(a, t, n, '254').ok === 'boolean'));
-    });
   });
 
   it('masks MSISDNs for logs', () => {
