@@ -3,8 +3,7 @@ import type { Config, SmppConnectionConfig } from '../config';
 import { describeConnection } from '../config';
 import { EsmeSession, type BindCommand, type DeliverAnswer, type LinkInfo, type SessionStatus } from '../smpp/esme-session';
 import type { smpp } from '../smpp/library';
-import { SegmentThrottle } from '../smpp/throttle';
-import type { Throttle } from '../store/shared-throttle';
+import { SegmentThrottle, type Throttle } from '../smpp/throttle';
 
 export interface ConnectionStatus {
   name: string;

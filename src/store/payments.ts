@@ -6,7 +6,7 @@ import type { Device, SubscriberView } from '../domain/decide';
 import type { Decision, Reply } from '../domain/decision';
 import type { Payment } from '../domain/payment';
 import { DeviceKeySealer } from './device-keys';
-import { deviceAuthOf } from './device-auth';
+import { deviceAuthOf } from './device-auth-state';
 
 /** What a worker must remember about an applied MO to re-emit its effects on a retry. */
 export interface AppliedRecord {

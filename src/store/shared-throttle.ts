@@ -1,9 +1,18 @@
 import type { Logger } from 'pino';
-import type { SegmentThrottle } from '../smpp/throttle';
 import type { ScriptClient } from './scripts';
 
-/** What the sender needs of a throttle: a turn for some segments, and the SMSC's own push-back. */
-export type Throttle = Pick<SegmentThrottle, 'waitTurn' | 'onThrottled' | 'onSuccess'>;
+/**
+ * This instance's own bucket (the connection's SegmentThrottle in src/smpp): it keeps the SMSC's
+ * push-back, and is the fallback while Redis cannot be asked. Named here so that the store does not
+ * depend on the SMPP transport.
+ */
+export interface LocalThrottle {
+  /** Epoch ms until which the SMSC asked this instance to hold off. */
+  readonly pausedUntil: number;
+  waitTurn(segments: number): Promise<void>;
+  onThrottled(now: number): void;
+  onSuccess(): void;
+}
 
 /**
  * The carrier's limit shared by every gateway bound with one SMSC account (throughputScope
@@ -11,13 +20,13 @@ export type Throttle = Pick<SegmentThrottle, 'waitTurn' | 'onThrottled' | 'onSuc
  * pause this instance through its own bucket. While Redis cannot be asked, this instance falls back
  * to its own bucket at the full rate (no MT job can be taken from Redis then anyway).
  */
-export class SharedThrottle implements Throttle {
+export class SharedThrottle {
   private warned = false;
 
   constructor(
     private readonly scripts: ScriptClient,
     private readonly key: string,
-    private readonly local: SegmentThrottle,
+    private readonly local: LocalThrottle,
     private readonly segmentsPerSecond: number,
     private readonly log: Logger,
   ) {}
