@@ -4,14 +4,21 @@
 //   src/domain   pure payment rules: no storage, transport, queue, HTTP, logging or Node built-ins
 //   src/smpp     the SMPP transport: knows nothing of payments
 //   src/store    Redis keys and Lua scripts: below the gateway, jobs and HTTP, and not tied to SMPP
+//   src/main     the composition roots: the only modules that construct BullMQ queues and workers,
+//                SMPP sessions, Redis connections and HTTP servers
 //   smsc-sim/    the SMSC simulator stands alone: nothing from src/
 //   everywhere   no circular imports (type-only imports count too: a circle of types is still a
 //                circle for the reader)
 //
+// dependency-cruiser sees imports, not `new`, so "only src/main constructs X" is enforced as "only
+// src/main imports X's runtime": everyone else may import X's types (`import type`), and receives
+// the built objects (or, where the object needs the role's own parts, a factory) from src/main.
 // bench/, test/ and scripts/ are free to import anything.
 
 /** Packages that do I/O or hold process-wide state: never in the pure domain. */
 const IO_PACKAGES = '(^|/)node_modules/(bullmq|ioredis|express|smpp|pino|prom-client|cluster-key-slot)/';
+/** Node's servers: started only by a composition root. */
+const NODE_SERVERS = '^(node:)?(http|https|http2|net|tls|dgram)$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -65,6 +72,51 @@ module.exports = {
       severity: 'error',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'only-main-builds-queues-and-workers',
+      comment:
+        'BullMQ Queue and Worker objects are constructed in src/main (the composition roots) and handed in; elsewhere in src/ bullmq is imported as types only. src/queues/job-errors.ts is the one exception: it re-exports UnrecoverableError, which processors throw.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/main/|^src/queues/job-errors\\.ts$' },
+      to: { path: '(^|/)node_modules/bullmq/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'only-main-opens-smpp-sessions',
+      comment: 'SMPP sessions (src/smpp/esme-session.ts) are constructed in src/main; the gateway gets them through a factory from there and imports their types only.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(main|smpp)/' },
+      to: { path: '^src/smpp/esme-session\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'smpp-library-only-in-the-transport',
+      comment: 'The node-smpp library is used through src/smpp only (which configures it: tables.ts, library.ts).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/smpp/' },
+      to: { path: '(^|/)node_modules/smpp/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'only-main-opens-redis-connections',
+      comment:
+        'Redis connections are made by the factories of src/store/redis.ts, which only src/main imports at run time (everyone else gets a connection handed in and imports its type); ioredis itself is imported at run time by src/store/redis.ts alone.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/main/' },
+      to: { path: '^src/store/redis\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'ioredis-only-in-the-connection-factory',
+      comment: 'See only-main-opens-redis-connections.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/store/redis\\.ts$' },
+      to: { path: '(^|/)node_modules/ioredis/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'only-main-starts-servers',
+      comment:
+        'HTTP (and other socket) servers are started in src/main: src/http builds the Express app, src/main listens. (src/smpp/esme-session.ts uses node:net for isIP; src/store/redis-server.ts launches the embedded redis-server and probes a free port.)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/main/|^src/smpp/esme-session\\.ts$|^src/store/redis-server\\.ts$' },
+      to: { dependencyTypes: ['core'], path: NODE_SERVERS, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'not-to-unresolvable',

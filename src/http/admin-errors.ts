@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { EnrolmentError } from '../store/enrolment';
-import { isRedisUnavailable } from '../store/redis';
+import { isRedisUnavailable } from '../store/redis-errors';
 import { ValidationError } from './admin-schemas';
 
 /**

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import { UnrecoverableError } from '../queues/job-errors';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { toMoney } from '../domain/money';
