@@ -261,6 +261,8 @@ export const configSchema = z.object({
     deadlineSeconds: z.record(z.string(), positiveInt).refine((r) => typeof r.default === 'number', 'must have a default'),
     /** The most steps whose replies one group commit writes as one reply job (1: a job per step). */
     groupCommitMax: positiveInt,
+    /** A reply job that takes longer to be written fails its step, which is retried (its replies are idempotent). */
+    enqueueTimeoutMs: positiveInt,
   }),
   payments: z.object({
     windowSeconds: z.number().int().min(2).max(3600),
@@ -328,6 +330,8 @@ export const configSchema = z.object({
     deadlineSeconds: positiveInt,
     /** Merchant notices (SMS and webhooks) one worker process delivers at a time. */
     concurrency: z.number().int().min(1).max(1000),
+    /** Merchant-outbox entries a relay has held this long unacknowledged (it died) are taken over by another. */
+    relayLeaseMs: z.number().int().min(1000),
   }),
   worker: z.object({
     concurrency: z.number().int().min(1).max(1000),

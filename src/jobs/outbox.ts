@@ -14,9 +14,6 @@ export interface Reply {
   limited?: boolean;
 }
 
-/** One reply job may take this long to be written before the step fails (and is retried). */
-const WRITE_TIMEOUT_MS = 10_000;
-
 /**
  * Enqueues replies. Ids are deterministic (`<mo id>.<n>`). The replies of the steps that finish
  * while a reply job is being written go together in the next one (a group commit, as at intake):
@@ -39,6 +36,8 @@ export class Outbox {
     private readonly deadlineMs: (kind: string) => number,
     /** The most steps whose replies share one job (replies.groupCommitMax). */
     groupMax = 50,
+    /** One reply job may take this long to be written before the step fails and is retried (replies.enqueueTimeoutMs). */
+    writeTimeoutMs = 10_000,
   ) {
     this.writer = new GroupCommit(
       async (steps) => {
@@ -50,7 +49,7 @@ export class Outbox {
         await this.mtQueue.add('mt', { messages }, { jobId: groupJobId('m', steps.map((x) => x.correlationId)) });
       },
       groupMax,
-      WRITE_TIMEOUT_MS,
+      writeTimeoutMs,
     );
   }
 

@@ -58,7 +58,7 @@ export class WorkerRole {
     const keys = createKeys(config.redis.keyPrefix);
     const scripts = registerScripts(storeRedis);
     const replies = new ReplyStore(storeRedis, keys, scripts, config.retention.replySeconds);
-    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax);
+    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax, config.replies.enqueueTimeoutMs);
     const expiries = new ExpiryStore(storeRedis, keys, scripts);
     const store = new PaymentStore(storeRedis, keys, scripts, config.retention.appliedMoSeconds, DeviceKeySealer.fromConfig(config.devices.keyEncryptionKey));
     const stepDeps = { store, outbox, expiries, rules: paymentRules(config), log };
@@ -109,6 +109,7 @@ export class WorkerRole {
       queue: merchantQueue,
       consumer: this.deps.name,
       settings: notifierSettings,
+      leaseMs: config.webhooks.relayLeaseMs,
       channels: (merchants) => merchantChannels(storeRedis, keys, merchants),
       log,
     });

@@ -86,7 +86,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     const bull = new Bull(config, redis);
     // The API sends SMS too (a refund notice): through the reply queue like every reply.
     const apiMtQueue = bull.queue<MtJob>(QUEUE.mt);
-    const apiOutbox = new Outbox(apiMtQueue, new ReplyStore(redis, keys, scripts, config.retention.replySeconds), redis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
+    const apiOutbox = new Outbox(apiMtQueue, new ReplyStore(redis, keys, scripts, config.retention.replySeconds), redis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax, config.replies.enqueueTimeoutMs);
     stops.push(() => apiMtQueue.close());
     // Read-only handles for the depths the network view and simpair_queue_jobs show.
     const depthQueues = [QUEUE.mo, QUEUE.merchant].map((name) => bull.queue(name));
