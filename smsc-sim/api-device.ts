@@ -1,12 +1,12 @@
 // Control routes of signing debit devices (device-signing.ts), documented in smsc-sim/README.md.
 import type { Reply, Route } from './http';
 import { checkMsisdn } from './sim-swap';
-import type { Simulator } from './simulator';
+import type { SimulatorParts } from './parts';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const bad = (error: string): Reply => ({ status: 400, body: { error } });
 
-export function deviceRoutes(sim: Simulator): Route[] {
+export function deviceRoutes(sim: SimulatorParts): Route[] {
   const { signers } = sim;
   return [
     {

@@ -1,7 +1,7 @@
 // The PDU log and bad-input probes (POST /pdu), documented in smsc-sim/README.md.
 import type { Reply, Route } from './http';
 import { parseProbe } from './probe-request';
-import type { Simulator } from './simulator';
+import type { SimulatorParts } from './parts';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const bad = (error: string): Reply => ({ status: 400, body: { error } });
@@ -11,7 +11,7 @@ function optionalInt(raw: string | null, name: string): number | undefined | { e
   return /^\d{1,9}$/.test(raw) ? Number(raw) : { error: `${name}: expected a non-negative integer` };
 }
 
-export function pduRoutes(sim: Simulator): Route[] {
+export function pduRoutes(sim: SimulatorParts): Route[] {
   return [
     {
       method: 'POST',

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readBody, type Reply, type Route } from './http';
 import { checkMsisdn, parseSwapMark } from './sim-swap';
-import type { Simulator } from './simulator';
+import type { SimulatorParts } from './parts';
 
 /** The simSwapApi fault "slow": long enough for any client's timeout to fire first. */
 export const SLOW_ANSWER_MS = 10_000;
@@ -70,7 +70,7 @@ function write(res: ServerResponse, answer: CamaraAnswer, correlator: string | u
   res.end(body);
 }
 
-function camaraRoute(sim: Simulator, pattern: string, withMaxAge: boolean, answer: (f: Fields) => CamaraAnswer): Route {
+function camaraRoute(sim: SimulatorParts, pattern: string, withMaxAge: boolean, answer: (f: Fields) => CamaraAnswer): Route {
   const isCheck = withMaxAge;
   const evaluate = async (req: IncomingMessage): Promise<CamaraAnswer> => {
     if (sim.faults.state.simSwapApi === 'down') return camaraError(503, 'UNAVAILABLE', 'Service unavailable (simulator fault simSwapApi: "down").');
@@ -129,7 +129,7 @@ function camaraRoute(sim: Simulator, pattern: string, withMaxAge: boolean, answe
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const bad = (error: string): Reply => ({ status: 400, body: { error } });
 
-export function simSwapRoutes(sim: Simulator): Route[] {
+export function simSwapRoutes(sim: SimulatorParts): Route[] {
   const { simSwap } = sim;
   return [
     // CAMARA SIM Swap: POST /check {phoneNumber, maxAge?} → {swapped}.

@@ -2,7 +2,7 @@
 // log, and the faults that act on connections (drop, garbage).
 import type { Reply, Route } from './http';
 import type { DropTarget } from './connection-faults';
-import type { Simulator } from './simulator';
+import type { SimulatorParts } from './parts';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const bad = (error: string): Reply => ({ status: 400, body: { error } });
@@ -21,7 +21,7 @@ export function parseDropTarget(body: unknown): DropTarget | { error: string } {
   return null;
 }
 
-export function smppRoutes(sim: Simulator): Route[] {
+export function smppRoutes(sim: SimulatorParts): Route[] {
   const { smpp, connectionFaults } = sim;
   return [
     { method: 'GET', pattern: '/sessions', handle: () => ok(smpp.bound().map((s) => s.view())) },

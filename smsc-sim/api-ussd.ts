@@ -1,6 +1,6 @@
 // USSD sessions over HTTP (documented in smsc-sim/README.md): dial, read, answer, hang up.
 import type { Reply, Route } from './http';
-import type { Simulator } from './simulator';
+import type { SimulatorParts } from './parts';
 import { UssdError } from './ussd';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
@@ -17,7 +17,7 @@ async function guarded(run: () => Promise<unknown> | unknown): Promise<Reply> {
 
 const fieldsOf = (body: unknown): Record<string, unknown> => (body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
 
-export function ussdRoutes(sim: Simulator): Route[] {
+export function ussdRoutes(sim: SimulatorParts): Route[] {
   const { ussd } = sim;
   return [
     {

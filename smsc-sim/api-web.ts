@@ -1,10 +1,10 @@
 // What the web page needs besides the JSON API: its files, its settings and the event stream.
 import type { Route } from './http';
-import type { Simulator } from './simulator';
+import type { SimulatorParts } from './parts';
 import type { EventStream } from './sse';
 import { staticRoutes } from './static';
 
-export function webRoutes(sim: Simulator, stream: EventStream): Route[] {
+export function webRoutes(sim: SimulatorParts, stream: EventStream): Route[] {
   const { config } = sim;
   return [
     ...staticRoutes,

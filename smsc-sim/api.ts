@@ -3,7 +3,7 @@
 import type { Reply, Route } from './http';
 import type { MoRecord } from './mo';
 import { parseMoRequest, type MoRequest } from './mo-request';
-import type { Simulator } from './simulator';
+import type { SimulatorParts } from './parts';
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const bad = (error: string): Reply => ({ status: 400, body: { error } });
@@ -16,7 +16,7 @@ function moView(r: MoRecord) {
 
 const MAX_BATCH_WAIT_MS = 120_000;
 
-export function routes(sim: Simulator): Route[] {
+export function routes(sim: SimulatorParts): Route[] {
   const { mo, handsets, submits, counters, faults, config } = sim;
   /** What a signing debit device actually sends (device-signing.ts); other handsets' text as typed. */
   const signed = (req: MoRequest | { error: string }): MoRequest | { error: string } => {

@@ -7,6 +7,7 @@ import { simSwapRoutes } from './api-sim-swap';
 import { ussdRoutes } from './api-ussd';
 import { webRoutes } from './api-web';
 import type { SimConfig } from './config';
+import type { SimulatorParts } from './parts';
 import { ConnectionFaults } from './connection-faults';
 import { createCounters, resetCounters } from './counters';
 import { DeliveryEngine } from './delivery';
@@ -34,7 +35,7 @@ export interface StartedAddresses {
   smpps: number | null; // the TLS listener's port, when TLS is on
 }
 
-export class Simulator {
+export class Simulator implements SimulatorParts {
   readonly counters = createCounters();
   readonly faults = new Faults();
   readonly events = new SimEvents();

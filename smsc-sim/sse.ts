@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimEventName } from './events';
 import type { RawRoute } from './http';
-import type { Simulator } from './simulator';
+import type { SimulatorParts } from './parts';
 
 const COUNTER_TICK_MS = 250;
 const KEEPALIVE_MS = 15_000;
@@ -20,7 +20,7 @@ export class EventStream {
   private keepalive: NodeJS.Timeout | null = null;
   private lastCounters = '';
 
-  constructor(private readonly sim: Simulator) {
+  constructor(private readonly sim: SimulatorParts) {
     const forward = <K extends SimEventName>(name: K, data?: () => unknown) =>
       this.unsubscribe.push(sim.events.on(name, (payload) => this.broadcast(name, data ? data() : payload)));
     forward('inbox');

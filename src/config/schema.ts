@@ -227,6 +227,8 @@ export const configSchema = z.object({
     registeredDelivery: z.boolean(),
     mtConcurrency: positiveInt,
     mtMaxAttempts: positiveInt,
+    /** Tries of one part of a reply on temporary SMSC statuses (or a lost bind) before its job is retried later. */
+    partAttempts: positiveInt,
   }),
   mo: z.object({
     /**
@@ -247,6 +249,8 @@ export const configSchema = z.object({
     /** How long an SMSC message id (smpp.messageIdTlvTag) is remembered. */
     messageIdRetentionSeconds: positiveInt,
     repliesPerMsisdnPerMinute: positiveInt,
+    /** A durable write at intake that takes longer is answered ESME_RX_T_APPN (the SMSC redelivers). */
+    enqueueTimeoutMs: positiveInt,
   }),
   replies: z.object({
     /**
@@ -257,6 +261,8 @@ export const configSchema = z.object({
     deadlineSeconds: z.record(z.string(), positiveInt).refine((r) => typeof r.default === 'number', 'must have a default'),
     /** The most steps whose replies one group commit writes as one reply job (1: a job per step). */
     groupCommitMax: positiveInt,
+    /** A reply job that takes longer to be written fails its step, which is retried (its replies are idempotent). */
+    enqueueTimeoutMs: positiveInt,
   }),
   payments: z.object({
     windowSeconds: z.number().int().min(2).max(3600),
@@ -319,13 +325,32 @@ export const configSchema = z.object({
     replySeconds: positiveInt,
   }),
   /** Merchant webhooks: one attempt's time limit, and how long an event is retried. */
-  webhooks: z.object({ timeoutMs: positiveInt, deadlineSeconds: positiveInt }),
+  webhooks: z.object({
+    timeoutMs: positiveInt,
+    deadlineSeconds: positiveInt,
+    /** Merchant notices (SMS and webhooks) one worker process delivers at a time. */
+    concurrency: z.number().int().min(1).max(1000),
+    /** Merchant-outbox entries a relay has held this long unacknowledged (it died) are taken over by another. */
+    relayLeaseMs: z.number().int().min(1000),
+  }),
   worker: z.object({
     concurrency: z.number().int().min(1).max(1000),
     /** How long a job's lock lasts; a worker that dies holds its jobs this long at most. */
     lockDurationMs: z.number().int().min(1000),
     /** How often workers look for jobs whose worker died (BullMQ stalled-job recovery). */
     stalledIntervalMs: z.number().int().min(500),
+    /** How often a job may be recovered from a dead worker before it is failed (it may be what kills them). */
+    maxStalledCount: z.number().int().min(1).max(1000),
+    /** A claimed payment expiry not finished within this time is taken up by another worker. */
+    expiryLeaseMs: z.number().int().min(1000),
+    /** How often the expiry set is swept for payment windows that ended: expiry is exact to about this. */
+    expirySweepMs: positiveInt,
+    /** How long a ledger relay holds a claimed account before another may take it (it died). */
+    ledgerLeaseMs: z.number().int().min(1000),
+    /** Pause of the ledger relay between looks at the due set when it was empty. */
+    ledgerIdleMs: positiveInt,
+    /** How often USSD sessions past their lifetime are looked for and ended. */
+    ussdSweepMs: positiveInt,
     /**
      * How long a graceful shutdown may take before the process exits anyway (exit code 1): a Redis
      * command that never returns must not keep a stopping process alive; what it held is recovered

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config, SmppConnectionConfig } from '../config';
 import { describeConnection } from '../config';
-import { EsmeSession, type BindCommand, type DeliverAnswer, type LinkInfo, type SessionStatus } from '../smpp/esme-session';
+import type { BindCommand, DeliverAnswer, EsmeSession, EsmeSessionOptions, LinkInfo, SessionStatus } from '../smpp/esme-session';
 import type { smpp } from '../smpp/library';
-import { SegmentThrottle } from '../smpp/throttle';
-import type { Throttle } from '../store/shared-throttle';
+import { SegmentThrottle, type Throttle } from '../smpp/throttle';
 
 export interface ConnectionStatus {
   name: string;
@@ -41,6 +40,8 @@ export class SmscConnection {
     onDeliver: DeliverHandler,
     onRefused: (reason: string) => void,
     log: Logger,
+    /** Opens a session (src/main builds them: an EsmeSession). */
+    openSession: (opts: EsmeSessionOptions) => EsmeSession,
     /** The account's bucket shared with other gateways (throughputScope per-account), given this connection's own. */
     sharedThrottle?: (own: SegmentThrottle) => Throttle,
   ) {
@@ -50,7 +51,7 @@ export class SmscConnection {
       config.bindMode === 'transceiver' ? [['trx', 'bind_transceiver']] : [['rx', 'bind_receiver'], ['tx', 'bind_transmitter']];
     for (const [suffix, bind] of binds) {
       this.sessions.push(
-        new EsmeSession({
+        openSession({
           name: `${gatewayName}/${config.name}:${suffix}`,
           host: config.host,
           port: config.port,

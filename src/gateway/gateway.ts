@@ -1,11 +1,12 @@
-import { Queue, Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { resolveConnections, type Config } from '../config';
-import { QUEUE, type MoBatch, type MoMessage, type MtJob } from '../queues';
+import { QUEUE, type MoBatch, type MoMessage, type MtJob, type WorkerFactory } from '../queues';
 import { createKeys, type Keys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { SharedThrottle } from '../store/shared-throttle';
 import type { SegmentThrottle } from '../smpp/throttle';
+import type { EsmeSession, EsmeSessionOptions } from '../smpp/esme-session';
 import { ReplyStore } from '../store/replies';
 import { MoIdentityStore } from '../store/mo-identity';
 import { ReassemblyStore } from '../store/reassembly';
@@ -29,8 +30,12 @@ export interface GatewayDeps {
   name: string;
   /** Fail-fast connection: intake answers ESME_RX_T_APPN instead of waiting out an outage. */
   intakeRedis: Redis;
-  /** Blocking connection for the MT worker (maxRetriesPerRequest: null). */
-  workerRedis: Redis;
+  /** The MO queue, on the fail-fast connection (src/main builds it); stop() closes it. */
+  moQueue: Queue<MoMessage | MoBatch>;
+  /** Builds the MT worker, on a blocking connection (src/main); stop() closes it. */
+  worker: WorkerFactory;
+  /** Opens one SMPP session of a connection (src/main: an EsmeSession); stop() unbinds it. */
+  openSession: (opts: EsmeSessionOptions) => EsmeSession;
   /** Fail-fast, auto-pipelined: the intake's store commands (identity, receipts, parts). */
   intakeStoreRedis: Redis;
   /** Blocking, auto-pipelined: the sender's reply records. */
@@ -38,8 +43,6 @@ export interface GatewayDeps {
   log: Logger;
 }
 
-/** A durable write at intake that takes longer is answered ESME_RX_T_APPN (the SMSC redelivers). */
-const ENQUEUE_TIMEOUT_MS = 3000;
 /** How often the MO backlog is looked at (backlog-guard.ts): a small read, twice a second. */
 const BACKLOG_CHECK_MS = 500;
 
@@ -50,7 +53,6 @@ const BACKLOG_CHECK_MS = 500;
  */
 export class Gateway {
   readonly connections: SmscConnection[] = [];
-  private readonly moQueue: Queue<MoMessage | MoBatch>;
   private mtWorker: Worker<MtJob> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private readonly keys: Keys;
@@ -60,17 +62,12 @@ export class Gateway {
   private readonly backlog: BacklogGuard;
 
   constructor(private readonly deps: GatewayDeps) {
-    const { config } = deps;
-    this.moQueue = new Queue<MoMessage | MoBatch>(QUEUE.mo, {
-      connection: deps.intakeRedis,
-      prefix: config.redis.queuePrefix,
-      defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: { age: 600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
-    });
+    const { config, moQueue } = deps;
     this.keys = createKeys(config.redis.keyPrefix);
     this.board = new GatewayStatusBoard(deps.intakeRedis, this.keys, deps.name, () => this.connections.map((c) => c.status()));
     this.backlog = new BacklogGuard({
       // The oldest job still waiting (BullMQ lists waiting jobs oldest first with getWaiting).
-      oldestWaitingAt: async () => (await this.moQueue.getWaiting(0, 0))[0]?.timestamp ?? null,
+      oldestWaitingAt: async () => (await moQueue.getWaiting(0, 0))[0]?.timestamp ?? null,
       limitMs: config.mo.maxBacklogSeconds * 1000,
       intervalMs: BACKLOG_CHECK_MS,
       log: deps.log,
@@ -98,7 +95,7 @@ export class Gateway {
     const reassembly = new ReassemblyStore(this.deps.intakeStoreRedis, keys, config.redis.keyPrefix, scripts, config.smpp.reassemblyTtlMs);
     const intake = createIntake({
       gateway: this.deps.name,
-      moWriter: moGroupCommit(this.moQueue, config.mo.groupCommitMax, ENQUEUE_TIMEOUT_MS),
+      moWriter: moGroupCommit(this.deps.moQueue, config.mo.groupCommitMax, config.mo.enqueueTimeoutMs),
       receipts: createReceiptIntake({ replies: new ReplyStore(this.deps.intakeStoreRedis, keys, scripts, config.retention.replySeconds), log }),
       identities: new MoIdentityStore(scripts),
       reassembly,
@@ -107,7 +104,7 @@ export class Gateway {
       smscResponseTimeoutMs: config.mo.smscResponseTimeoutMs,
       messageIdRetentionMs: config.mo.messageIdRetentionSeconds * 1000,
       maxMessageOctets: config.smpp.maxMessageOctets,
-      enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS,
+      enqueueTimeoutMs: config.mo.enqueueTimeoutMs,
       linkAlive: (id) => this.linkAlive(id),
       admitting: () => this.backlog.admitting,
       rememberVia: (source, connection) => this.rememberVia(source, connection),
@@ -119,7 +116,7 @@ export class Gateway {
         c.throughputScope === 'per-account'
           ? (own: SegmentThrottle) => new SharedThrottle(mtScripts, keys.throughputBucket(`${c.systemId}@${c.host}:${c.port}`), own, c.segmentsPerSecond, log)
           : undefined;
-      const conn = new SmscConnection(c, this.deps.name, config.smpp, intake, (reason) => metrics.pduRefused.inc({ reason }), log, shared);
+      const conn = new SmscConnection(c, this.deps.name, config.smpp, intake, (reason) => metrics.pduRefused.inc({ reason }), log, this.deps.openSession, shared);
       for (const s of conn.sessions) {
         s.on('state', (state) => {
           if (state === 'refused') metrics.bindRefused.inc({ connection: c.name, status: s.status().refused?.status ?? 'unknown' });
@@ -130,7 +127,8 @@ export class Gateway {
     }
 
     const replies = new ReplyStore(this.deps.mtStoreRedis, keys, mtScripts, config.retention.replySeconds);
-    this.mtWorker = new Worker<MtJob>(
+    // Not running until the connections are started below (queueSettings: autorun false).
+    this.mtWorker = this.deps.worker<MtJob>(
       QUEUE.mt,
       createSender({
         route: (mt) => chooseConnection(this.connections, mt.to, this.via.get(mt.to)),
@@ -138,21 +136,9 @@ export class Gateway {
         linkWaitMs: config.smpp.linkWaitMs,
         replies,
         registeredDelivery: config.smpp.registeredDelivery,
-        partAttempts: 20,
+        partAttempts: config.smpp.partAttempts,
         log,
       }),
-      {
-        connection: this.deps.workerRedis,
-        prefix: config.redis.queuePrefix,
-        concurrency: config.smpp.mtConcurrency,
-        autorun: false,
-        lockDuration: config.worker.lockDurationMs,
-        stalledInterval: config.worker.stalledIntervalMs,
-        maxStalledCount: 5,
-        // Replies wait for a link until their own deadline (the sender fails them then), so the
-        // retries of a job are spaced but not capped by a short exponential series.
-        settings: { backoffStrategy: (attemptsMade: number) => Math.min(30_000, 500 * 2 ** Math.min(attemptsMade, 10)) },
-      },
     );
     this.mtWorker.on('error', (err) => log.warn({ err: err.message }, 'mt worker error'));
     this.mtWorker.on('failed', (job, err) => log.debug({ job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'reply attempt failed'));
@@ -217,6 +203,6 @@ export class Gateway {
     await this.mtWorker?.close();
     await Promise.all(this.connections.map((c) => c.stop()));
     await this.board.withdraw();
-    await this.moQueue.close();
+    await this.deps.moQueue.close();
   }
 }

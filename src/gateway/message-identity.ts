@@ -9,17 +9,10 @@
  * MO, that id is the identity and content does not matter (decided by the caller, not here).
  */
 
-/** What we told the SMSC about the first copy: nothing yet, ESME_ROK in time, an error, or ROK too late. */
-export type FirstAnswer = 'pending' | 'ok' | 'error' | 'late';
+import type { FirstAnswer, FirstCopy } from '../store/mo-identity';
 
-export interface FirstCopy {
-  /** The MO id the first copy was queued under. */
-  id: string;
-  /** The bind incarnation that carried it (see LinkInfo.id). */
-  link: string;
-  at: number;
-  answer: FirstAnswer;
-}
+// The record of a first copy lives with its store (the identity hash claimMoIdentity.lua writes).
+export type { FirstAnswer, FirstCopy } from '../store/mo-identity';
 
 export interface Repeat {
   link: string;

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from '../queues/job-errors';
 import type { Logger } from 'pino';
-import { NotBoundError, SmppRequestError, SmppTimeoutError, type EsmeSession } from '../smpp/esme-session';
+import type { EsmeSession } from '../smpp/esme-session';
+import { NotBoundError, SmppRequestError, SmppTimeoutError } from '../smpp/session-errors';
 import type { smpp } from '../smpp/library';
 import { isTemporary, statusName } from '../smpp/status';
 import { outboundCoding, splitForSubmit, type SubmitSplit } from '../smpp/split';

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { AdminTokenDigest, Config } from '../config';
 import type { Keys } from '../store/keys';
 import { AuditLog } from '../store/audit';
-import { isRedisUnavailable } from '../store/redis';
+import { isRedisUnavailable } from '../store/redis-errors';
 import { metrics } from '../metrics';
 import { bearerTokenOf, matchingToken } from './auth';
 

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { EnrolmentError, type EnrolmentErrorCode } from '../store/enrolment';
 import type { RefundRefusal } from '../store/refunds';
-import { isRedisUnavailable } from '../store/redis';
+import { isRedisUnavailable } from '../store/redis-errors';
 import { ValidationError } from './admin-schemas';
 
 /**

@@ -1,9 +1,5 @@
 import { Router, type Response } from 'express';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Config } from '../config';
-import type { Keys } from '../store/keys';
-import type { ScriptClient } from '../store/scripts';
+import type { AdminDeps } from './admin-deps';
 import { EnrolmentError, EnrolmentStore } from '../store/enrolment';
 import { PaymentReader } from '../store/payments-read';
 import { AuditLog } from '../store/audit';
@@ -29,14 +25,6 @@ import { operatorRoutes } from './operator-routes';
 // operator; credit money (also an opening balance) and create merchants — admin. Each route is a
 // registry entry (registry.ts): the same spec mounts it and describes it in GET /openapi.json.
 // Merchants' routes are in merchant-routes.ts, the ledger's in ledger-routes.ts.
-
-export interface AdminDeps {
-  redis: Redis;
-  keys: Keys;
-  scripts: ScriptClient;
-  config: Config;
-  log: Logger;
-}
 
 /**
  * Paths the bearer token protects (and only these, so other routers keep their own rules). Routers

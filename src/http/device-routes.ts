@@ -5,7 +5,7 @@ import { maskMsisdn } from '../domain/msisdn';
 import { DeviceAuthStore } from '../store/device-auth';
 import { DeviceKeySealer, provisionDeviceKey } from '../store/device-keys';
 import { EnrolmentError, EnrolmentStore } from '../store/enrolment';
-import type { AdminDeps } from './admin';
+import type { AdminDeps } from './admin-deps';
 import { adminSchemas } from './admin-schemas';
 import { deviceJson, type RefusalRules } from './admin-views';
 import { Device, DeviceWithKey } from './admin-responses';

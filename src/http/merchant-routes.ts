@@ -7,7 +7,7 @@ import { adminSchemas } from './admin-schemas';
 import { merchantJson } from './admin-views';
 import { Merchant, MerchantPage, WebhookAttempts as WebhookAttemptsBody, WebhookSecret } from './admin-responses';
 import { route, type ApiRoute } from './registry';
-import type { AdminDeps } from './admin';
+import type { AdminDeps } from './admin-deps';
 
 // Merchants (README "Merchants"): created by admin with an optional phone and webhook (the secret
 // is in the creation's answer only), read by any role with the balance and the webhook's delivery

@@ -3,21 +3,20 @@ import type { ExpiryStore } from '../store/expiries';
 import { runPaymentStep, type PaymentStepDeps } from './payment-step';
 import { startPeriodic } from './periodic';
 
-/** A claimed expiry that is not finished within this time is taken up by another worker. */
-const LEASE_MS = 30_000;
 const BATCH = 200;
 
 /**
  * Ends payment windows: claims due entries of the expiry set and runs the expire step for each
- * (idempotent by its step id; a no-op for payments that already ended). Polling every 250 ms keeps
- * expiry exact to well under a second.
+ * (idempotent by its step id; a no-op for payments that already ended). Polling every `everyMs`
+ * (worker.expirySweepMs, 250 ms) keeps expiry exact to well under a second; a claim not finished
+ * within `leaseMs` (worker.expiryLeaseMs) is taken up by another worker.
  */
-export function startExpirySweeper(deps: PaymentStepDeps, expiries: ExpiryStore, log: Logger, everyMs = 250): () => Promise<void> {
+export function startExpirySweeper(deps: PaymentStepDeps, expiries: ExpiryStore, timing: { leaseMs: number; everyMs: number }, log: Logger): () => Promise<void> {
   return startPeriodic(
     'expiry-sweep',
     async () => {
       for (;;) {
-        const due = await expiries.claimDue(Date.now(), LEASE_MS, BATCH);
+        const due = await expiries.claimDue(Date.now(), timing.leaseMs, BATCH);
         await Promise.all(
           due.map(async (e) => {
             await runPaymentStep(deps, e.main, `exp-${e.paymentId}`, { type: 'expire', paymentId: e.paymentId }, { exists: true });
@@ -27,7 +26,7 @@ export function startExpirySweeper(deps: PaymentStepDeps, expiries: ExpiryStore,
         if (due.length < BATCH) return;
       }
     },
-    everyMs,
+    timing.everyMs,
     log,
   );
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
+import { UnrecoverableError } from '../queues/job-errors';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { toMoney } from '../domain/money';
@@ -63,6 +64,8 @@ export function startMerchantRelay(deps: {
   queue: Queue<MerchantJob>;
   consumer: string;
   settings: NotifierSettings;
+  /** Entries another relay has held this long unacknowledged are taken over (webhooks.relayLeaseMs). */
+  leaseMs: number;
   /** Which channels each merchant has on record (a phone for SMS, a webhook URL). */
   channels: (merchants: string[]) => Promise<Map<string, { sms: boolean; webhook: boolean }>>;
   log: Logger;
@@ -76,7 +79,7 @@ export function startMerchantRelay(deps: {
         let events = await deps.outbox.read(deps.consumer, 100, 1000);
         if (!events.length && Date.now() - lastClaim > 10_000) {
           lastClaim = Date.now();
-          events = await deps.outbox.claimAbandoned(deps.consumer, 30_000, 100);
+          events = await deps.outbox.claimAbandoned(deps.consumer, deps.leaseMs, 100);
         }
         if (!events.length) continue;
         // Only the channels the merchant has on record when the event is relayed: a merchant with

@@ -1,4 +1,4 @@
-import { UnrecoverableError } from 'bullmq';
+import { UnrecoverableError } from '../queues/job-errors';
 import type { Logger } from 'pino';
 import type { MoMessage } from '../queues';
 import type { Reply } from '../domain/decision';

@@ -7,9 +7,6 @@ import type { ReplyStore } from '../store/replies';
 import { metrics } from '../metrics';
 import type { Reply } from '../domain/decision';
 
-/** One reply job may take this long to be written before the step fails (and is retried). */
-const WRITE_TIMEOUT_MS = 10_000;
-
 /**
  * Enqueues replies. Reply ids are deterministic, `<origin id>.<n>` (docs/ARCHITECTURE.md,
  * "Vocabulary"): the origin is the step id of a payment step (the MO id, or `exp-<payment id>`),
@@ -35,6 +32,8 @@ export class Outbox {
     private readonly deadlineMs: (kind: string) => number,
     /** The most steps whose replies share one job (replies.groupCommitMax). */
     groupMax = 50,
+    /** One reply job may take this long to be written before the step fails and is retried (replies.enqueueTimeoutMs). */
+    writeTimeoutMs = 10_000,
   ) {
     this.writer = new GroupCommit(
       async (steps) => {
@@ -46,7 +45,7 @@ export class Outbox {
         await this.mtQueue.add('mt', { messages }, { jobId: groupJobId('m', steps.map((x) => x.originId)) });
       },
       groupMax,
-      WRITE_TIMEOUT_MS,
+      writeTimeoutMs,
     );
   }
 

@@ -1,7 +1,7 @@
-import { Queue, Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { QUEUE, type MoBatch, type MoMessage, type MtJob } from '../queues';
+import { QUEUE, type MoBatch, type MoMessage, type MtJob, type WorkerFactory } from '../queues';
 import { PaymentStore } from '../store/payments';
 import { DeviceKeySealer } from '../store/device-keys';
 import { parseAmount } from '../domain/money';
@@ -29,8 +29,11 @@ import { PaymentReader } from '../store/payments-read';
 
 export interface WorkerRoleDeps {
   config: Config;
-  /** Blocking connection (maxRetriesPerRequest: null) shared by the workers and queues. */
-  redis: Redis;
+  /** The reply queue and the merchant queue (src/main builds them on a blocking connection); stop() closes them. */
+  mtQueue: Queue<MtJob>;
+  merchantQueue: Queue<MerchantJob>;
+  /** Builds this role's workers (src/main, on the same blocking connection); stop() closes them. */
+  worker: WorkerFactory;
   /** simpair's own store commands (auto-pipelined, no BullMQ scripts defined on it). */
   storeRedis: Redis;
   /** Blocking reads of the merchant outbox (XREADGROUP BLOCK), nothing else. */
@@ -43,7 +46,6 @@ export interface WorkerRoleDeps {
 /** The worker role: MO processing, window ends, the ledger and merchant relays; replies leave through the MT queue (delivery receipts are applied by the gateway, README "How it fits together"). */
 export class WorkerRole {
   private readonly workers: Worker[] = [];
-  private readonly queues: Queue[] = [];
   private stopUssdSweeper: () => Promise<void> = async () => undefined;
   private stopExpirySweeper: () => Promise<void> = async () => undefined;
   private stopMerchantRelay: () => Promise<void> = async () => undefined;
@@ -52,18 +54,13 @@ export class WorkerRole {
   constructor(private readonly deps: WorkerRoleDeps) {}
 
   async start(): Promise<void> {
-    const { config, redis, storeRedis, log } = this.deps;
-    const prefix = config.redis.queuePrefix;
+    const { config, storeRedis, mtQueue, merchantQueue, log } = this.deps;
     const keys = createKeys(config.redis.keyPrefix);
     const scripts = registerScripts(storeRedis);
     const replies = new ReplyStore(storeRedis, keys, scripts, config.retention.replySeconds);
-    const mtQueue = new Queue<MtJob>(QUEUE.mt, { connection: redis, prefix, defaultJobOptions: MT_JOB_OPTIONS(config) });
-    this.queues.push(mtQueue);
-    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax);
+    const outbox = new Outbox(mtQueue, replies, storeRedis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax, config.replies.enqueueTimeoutMs);
     const expiries = new ExpiryStore(storeRedis, keys, scripts);
     const store = new PaymentStore(storeRedis, keys, scripts, config.retention.appliedMoSeconds, DeviceKeySealer.fromConfig(config.devices.keyEncryptionKey));
-    // A job whose worker died is handed to another after its lock lapses; processors are idempotent.
-    const recovery = { connection: redis, prefix, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: 5 };
     const stepDeps = { store, outbox, expiries, rules: paymentRules(config), log };
     const ussdSessions = new UssdSessionStore(storeRedis, keys, scripts);
     const simSwap = createSimSwapCheck(config.simSwap, log);
@@ -75,7 +72,7 @@ export class WorkerRole {
       payments: new PaymentReader(storeRedis, keys),
       ussd: { serviceCode: config.ussd.serviceCode, sessionTimeoutMs: config.ussd.sessionTimeoutSeconds * 1000, maxAmountMinor: MAX_AMOUNT_MINOR },
     });
-    this.stopUssdSweeper = startUssdSweeper(ussdSessions, 1000, log);
+    this.stopUssdSweeper = startUssdSweeper(ussdSessions, config.worker.ussdSweepMs, log);
     const processMo = createMoProcessor({
       ...stepDeps,
       countryCode: config.countryCode,
@@ -87,18 +84,16 @@ export class WorkerRole {
       simSwap,
     });
     // A job is one MO, or a group commit of several (job name `mos`, gateway/mo-group-commit.ts).
-    const mo = new Worker<MoMessage | MoBatch>(
-      QUEUE.mo,
-      (job) => (job.name === 'mos' ? processMoBatch((job.data as MoBatch).mos, processMo, log) : processMo(job.data as MoMessage)),
-      { ...recovery, concurrency: config.worker.concurrency },
+    const mo = this.deps.worker<MoMessage | MoBatch>(QUEUE.mo, (job) =>
+      job.name === 'mos' ? processMoBatch((job.data as MoBatch).mos, processMo, log) : processMo(job.data as MoMessage),
     );
-    this.stopExpirySweeper = startExpirySweeper(stepDeps, expiries, log);
+    this.stopExpirySweeper = startExpirySweeper(stepDeps, expiries, { leaseMs: config.worker.expiryLeaseMs, everyMs: config.worker.expirySweepMs }, log);
 
     // The second side of each transfer (merchant, float, payer of a refund), from the accounts' outboxes.
     this.stopLedgerRelay = startLedgerRelay({
       ledger: new LedgerOutbox(storeRedis, keys, scripts),
       replies: outbox,
-      settings: { currency: config.currency, minorDigits: config.minorDigits, leaseMs: 30_000, idleMs: 20 },
+      settings: { currency: config.currency, minorDigits: config.minorDigits, leaseMs: config.worker.ledgerLeaseMs, idleMs: config.worker.ledgerIdleMs },
       log,
     });
 
@@ -109,26 +104,16 @@ export class WorkerRole {
       timeoutMs: config.webhooks.timeoutMs,
       deadlineMs: config.webhooks.deadlineSeconds * 1000,
     };
-    const merchantQueue = new Queue<MerchantJob>(QUEUE.merchant, {
-      connection: redis,
-      prefix,
-      defaultJobOptions: { attempts: 1000, backoff: { type: 'capped' }, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
-    });
-    this.queues.push(merchantQueue);
     this.stopMerchantRelay = startMerchantRelay({
       outbox: new MerchantOutbox(this.deps.outboxRedis, keys),
       queue: merchantQueue,
       consumer: this.deps.name,
       settings: notifierSettings,
+      leaseMs: config.webhooks.relayLeaseMs,
       channels: (merchants) => merchantChannels(storeRedis, keys, merchants),
       log,
     });
-    const merchant = new Worker<MerchantJob>(QUEUE.merchant, createMerchantProcessor({ redis: storeRedis, keys, replies: outbox, settings: notifierSettings, log }), {
-      ...recovery,
-      concurrency: 8,
-      // A failed webhook is retried after 1 s, 2 s, 4 s … at most 10 min apart, until its deadline.
-      settings: { backoffStrategy: (attemptsMade: number) => Math.min(600_000, 1000 * 2 ** Math.min(attemptsMade - 1, 20)) },
-    });
+    const merchant = this.deps.worker<MerchantJob>(QUEUE.merchant, createMerchantProcessor({ redis: storeRedis, keys, replies: outbox, settings: notifierSettings, log }));
     for (const w of [mo, merchant]) {
       w.on('error', (err) => log.warn({ queue: w.name, err: err.message }, 'worker error'));
       w.on('failed', (job, err) => log.warn({ queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job attempt failed'));
@@ -143,20 +128,9 @@ export class WorkerRole {
     await this.stopLedgerRelay();
     await this.stopMerchantRelay();
     await Promise.all(this.workers.map((w) => w.close()));
-    await Promise.all(this.queues.map((q) => q.close()));
+    await Promise.all([this.deps.mtQueue.close(), this.deps.merchantQueue.close()]);
   }
 }
-
-/**
- * Reply jobs: bounded by each reply's deadline (the sender fails it then), spaced by the gateway's
- * backoffStrategy, so a reply survives a long outage of every bind. Whoever queues replies uses these.
- */
-export const MT_JOB_OPTIONS = (config: Config) => ({
-  attempts: config.smpp.mtMaxAttempts,
-  backoff: { type: 'capped' },
-  removeOnComplete: { age: 600, count: 1000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
-});
 
 /** Amounts above this are refused by the grammar outright (far above any configured limit). */
 const MAX_AMOUNT_MINOR = 1e12;

@@ -10,12 +10,13 @@ import { Gateway } from '../gateway/gateway';
 import { WorkerRole } from '../jobs/worker-role';
 import { createApiApp } from '../http/api';
 import { registerScripts } from '../store/scripts';
-import { Queue } from 'bullmq';
-import { QUEUE, type MtJob } from '../queues';
+import { QUEUE, type MoBatch, type MoMessage, type MtJob } from '../queues';
+import type { MerchantJob } from '../jobs/merchant-notifier';
+import { EsmeSession } from '../smpp/esme-session';
+import { Bull } from './queues';
 import { ReplyStore } from '../store/replies';
 import { Outbox } from '../jobs/outbox';
 import { replyDeadlines } from '../jobs/reply-deadlines';
-import { MT_JOB_OPTIONS } from '../jobs/worker-role';
 import { sendPostingNotice } from '../jobs/ledger-relay';
 
 export type Role = 'gateway' | 'worker' | 'api';
@@ -44,9 +45,12 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
   const running: RunningRoles = { stop: async () => undefined };
 
   if (roles.includes('worker')) {
+    const bull = new Bull(config, conn(createWorkerConnection(target, 'simpair-worker')));
     const worker = new WorkerRole({
       config,
-      redis: conn(createWorkerConnection(target, 'simpair-worker')),
+      mtQueue: bull.queue<MtJob>(QUEUE.mt),
+      merchantQueue: bull.queue<MerchantJob>(QUEUE.merchant),
+      worker: (name, processor) => bull.worker(name, processor),
       storeRedis: conn(createWorkerConnection(target, 'simpair-worker-store', { autoPipelining: true })),
       outboxRedis: conn(createWorkerConnection(target, 'simpair-worker-outbox')),
       name: `worker-${opts.gatewayName ?? process.pid}-${process.pid}`,
@@ -57,11 +61,15 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
   }
   if (roles.includes('gateway')) {
     if (!config.smpp.url && !config.smpp.connections.length) throw new Error('SMPP_URL (smpp.url) or smpp.connections is not set');
+    const intakeRedis = conn(createFailFastConnection(target, 'simpair-gateway-intake'));
+    const mtBull = new Bull(config, conn(createWorkerConnection(target, 'simpair-gateway-mt')));
     const gateway = new Gateway({
       config,
       name: opts.gatewayName ?? `gw-${process.pid}`,
-      intakeRedis: conn(createFailFastConnection(target, 'simpair-gateway-intake')),
-      workerRedis: conn(createWorkerConnection(target, 'simpair-gateway-mt')),
+      intakeRedis,
+      moQueue: new Bull(config, intakeRedis).queue<MoMessage | MoBatch>(QUEUE.mo),
+      worker: (name, processor) => mtBull.worker(name, processor),
+      openSession: (sessionOptions) => new EsmeSession(sessionOptions),
       intakeStoreRedis: conn(createFailFastConnection(target, 'simpair-gateway-intake-store', { autoPipelining: true })),
       mtStoreRedis: conn(createWorkerConnection(target, 'simpair-gateway-mt-store', { autoPipelining: true })),
       log: log.child({ role: 'gateway' }),
@@ -75,12 +83,13 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     const keys = createKeys(config.redis.keyPrefix);
     const apiLog = log.child({ role: 'api' });
     const scripts = registerScripts(redis);
+    const bull = new Bull(config, redis);
     // The API sends SMS too (a refund notice): through the reply queue like every reply.
-    const apiMtQueue = new Queue<MtJob>(QUEUE.mt, { connection: redis, prefix: config.redis.queuePrefix, defaultJobOptions: MT_JOB_OPTIONS(config) });
-    const apiOutbox = new Outbox(apiMtQueue, new ReplyStore(redis, keys, scripts, config.retention.replySeconds), redis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config));
+    const apiMtQueue = bull.queue<MtJob>(QUEUE.mt);
+    const apiOutbox = new Outbox(apiMtQueue, new ReplyStore(redis, keys, scripts, config.retention.replySeconds), redis, keys, config.mo.repliesPerMsisdnPerMinute, replyDeadlines(config), config.replies.groupCommitMax, config.replies.enqueueTimeoutMs);
     stops.push(() => apiMtQueue.close());
     // Read-only handles for the depths the network view and simpair_queue_jobs show.
-    const depthQueues = [QUEUE.mo, QUEUE.merchant].map((name) => new Queue(name, { connection: redis, prefix: config.redis.queuePrefix }));
+    const depthQueues = [QUEUE.mo, QUEUE.merchant].map((name) => bull.queue(name));
     stops.push(() => Promise.all(depthQueues.map((q) => q.close())).then(() => undefined));
     const queues = [depthQueues[0], apiMtQueue, depthQueues[1]];
     exportQueueDepths(() => queueDepths(queues));

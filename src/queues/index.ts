@@ -1,5 +1,9 @@
-// Queue names and the plain-JSON messages that cross them. The SMPP transport and the payment
-// workers meet only here: nothing in these types knows about SMPP sessions or payments.
+// Queue names, how each queue keeps and retries its jobs, and the plain-JSON messages that cross
+// them. The SMPP transport and the payment workers meet only here: nothing in these types knows
+// about SMPP sessions or payments. The queues and workers themselves are built in src/main.
+
+import type { DefaultJobOptions, Job, Worker, WorkerOptions } from 'bullmq';
+import type { Config } from '../config';
 
 export const QUEUE = {
   /** Mobile-originated messages, enqueued by a gateway before it answers deliver_sm. */
@@ -9,6 +13,55 @@ export const QUEUE = {
   /** Merchant notices (SMS to the merchant's phone, signed webhooks), relayed from the merchant outbox. */
   merchant: 'merchant',
 } as const;
+
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+/**
+ * Builds a worker for a queue with that queue's settings (queueSettings below). src/main supplies
+ * it: the roles build their processors, the composition root builds the BullMQ objects.
+ */
+export type WorkerFactory = <T>(queue: QueueName, processor: (job: Job<T>) => Promise<unknown>) => Worker<T>;
+
+/** Finished jobs are kept a while for the operator's eye; failed ones a week, for the post-mortem. */
+const KEPT = { removeOnComplete: { age: 600, count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } } as const;
+
+/**
+ * Each queue's job options (for whoever adds jobs: `new Queue(name, { defaultJobOptions: jobs })`)
+ * and its workers' options (`new Worker(name, processor, worker)`); src/main adds the connection
+ * and the prefix. One place for every role that adds or processes jobs of a queue.
+ */
+export function queueSettings(config: Config): Record<QueueName, { jobs: DefaultJobOptions; worker: Omit<WorkerOptions, 'connection' | 'prefix'> }> {
+  // A job whose worker died is handed to another after its lock lapses (processors are idempotent);
+  // one that kept killing its workers is failed after worker.maxStalledCount such hand-overs.
+  const recovery = { lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.stalledIntervalMs, maxStalledCount: config.worker.maxStalledCount };
+  return {
+    // A job is one MO, or a group commit of several (job name `mos`, gateway/mo-group-commit.ts).
+    mo: {
+      jobs: { attempts: 10, backoff: { type: 'exponential', delay: 500 }, ...KEPT },
+      worker: { ...recovery, concurrency: config.worker.concurrency },
+    },
+    // Reply jobs: bounded by each reply's deadline (the sender fails it then), so a reply survives a
+    // long outage of every bind; retries are spaced but not capped by a short exponential series.
+    mt: {
+      jobs: { attempts: config.smpp.mtMaxAttempts, backoff: { type: 'capped' }, ...KEPT },
+      worker: {
+        ...recovery,
+        concurrency: config.smpp.mtConcurrency,
+        autorun: false, // the gateway runs it once its connections are started
+        settings: { backoffStrategy: (attemptsMade: number) => Math.min(30_000, 500 * 2 ** Math.min(attemptsMade, 10)) },
+      },
+    },
+    // Merchant notices: a failed webhook is retried after 1 s, 2 s, 4 s … at most 10 min apart, until its deadline.
+    merchant: {
+      jobs: { attempts: 1000, backoff: { type: 'capped' }, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: KEPT.removeOnFail },
+      worker: {
+        ...recovery,
+        concurrency: config.webhooks.concurrency,
+        settings: { backoffStrategy: (attemptsMade: number) => Math.min(600_000, 1000 * 2 ** Math.min(attemptsMade - 1, 20)) },
+      },
+    },
+  };
+}
 
 export interface MoMessage {
   /** Unique id of this MO (dedupe key plus first-seen time), stable across job retries. */

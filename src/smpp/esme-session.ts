@@ -6,6 +6,7 @@ import { RequestWindow } from './window';
 import { reconnectDelay } from './backoff';
 import { STATUS, statusName } from './status';
 import { errorResponseFor, isMalformed, smpp } from './library';
+import { NotBoundError, SmppRequestError, SmppTimeoutError } from './session-errors';
 
 export type BindCommand = 'bind_transceiver' | 'bind_receiver' | 'bind_transmitter';
 
@@ -56,33 +57,9 @@ export interface DeliverAnswer {
   answered?: (sent: boolean, latencyMs: number) => void;
 }
 
-export class SmppRequestError extends Error {
-  constructor(
-    readonly command: string,
-    readonly status: number,
-  ) {
-    super(`${command} answered ${statusName(status)}`);
-    this.name = 'SmppRequestError';
-  }
-}
-
-export class SmppTimeoutError extends Error {
-  constructor(
-    readonly command: string,
-    /** The response if it still comes within lateResponseGraceMs, else null (link gone, or never). */
-    readonly late: Promise<smpp.PDU | null>,
-  ) {
-    super(`${command}: no response in time`);
-    this.name = 'SmppTimeoutError';
-  }
-}
-
-export class NotBoundError extends Error {
-  constructor(name: string) {
-    super(`SMPP session ${name} is not bound`);
-    this.name = 'NotBoundError';
-  }
-}
+// The errors a session's requests fail with have their own module (session-errors.ts), so that
+// callers can tell them apart without importing the session itself (`npm run lint`).
+export { NotBoundError, SmppRequestError, SmppTimeoutError } from './session-errors';
 
 export type SessionState = 'idle' | 'connecting' | 'binding' | 'bound' | 'refused' | 'stopped';
 

@@ -1,5 +1,5 @@
 import type { FieldType, PDU } from 'smpp';
-import { smpp } from './library';
+import { smpp } from './tables';
 import { STATUS } from './status';
 
 /**
@@ -10,8 +10,6 @@ import { STATUS } from './status';
  * NUL, an sm_length beyond the body or a TLV length beyond the body make it read into whatever
  * follows (or past the buffer and throw), and one throw ends the session's reading for good
  * (smpp.js _extractPDUs). library.ts runs this on every inbound PDU and answers the bad ones.
- *
- * `smpp` is used only inside functions: library.ts imports this file while it is itself loading.
  */
 export interface PduProblem {
   status: number;

@@ -19,7 +19,14 @@ export const THROTTLE_BACKOFF = {
 
 const SEGMENT = 1000;
 
-export class SegmentThrottle {
+/** What the sender needs of a throttle: a turn for some segments, and the SMSC's own push-back. */
+export interface Throttle {
+  waitTurn(segments: number): Promise<void>;
+  onThrottled(now: number): void;
+  onSuccess(): void;
+}
+
+export class SegmentThrottle implements Throttle {
   /** Refill per ms in segment-milliseconds: numerically equal to segments per second. */
   private readonly refillPerMs: number;
   private readonly capacity: number;

@@ -4,7 +4,7 @@ import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
 import { LedgerOutbox, NO_NOTICE } from './ledger-outbox';
 import { utcDate } from '../domain/view';
-import { deviceAuthOf } from './device-auth';
+import { deviceAuthOf } from './device-auth-state';
 
 // Enrolment and operator actions on subscribers, devices, credits and merchants. Every write is one
 // Lua script (src/store/lua/<name>.lua), so an error never leaves anything half-written. Script

@@ -1,5 +1,16 @@
 import type { ScriptClient } from './scripts';
-import type { FirstAnswer, FirstCopy } from '../gateway/message-identity';
+
+/** What we told the SMSC about the first copy: nothing yet, ESME_ROK in time, an error, or ROK too late. */
+export type FirstAnswer = 'pending' | 'ok' | 'error' | 'late';
+
+export interface FirstCopy {
+  /** The MO id the first copy was queued under. */
+  id: string;
+  /** The bind incarnation that carried it (see LinkInfo.id). */
+  link: string;
+  at: number;
+  answer: FirstAnswer;
+}
 
 export type ClaimResult = { claimed: true } | { claimed: false; current: FirstCopy | null };
 

@@ -7,7 +7,7 @@ import type { Decision, Reply, SubscriberChanges } from '../domain/decision';
 import { isTerminal } from '../domain/payment';
 import type { Payment } from '../domain/payment';
 import { DeviceKeySealer } from './device-keys';
-import { deviceAuthOf } from './device-auth';
+import { deviceAuthOf } from './device-auth-state';
 
 /**
  * The subscriber hash fields a decision may change, by their name in code (SubscriberChanges): the

@@ -2,18 +2,16 @@ import type { Logger } from 'pino';
 import type { ScriptClient } from './scripts';
 
 /**
- * What the sender needs of a throttle: a turn for some segments, and the SMSC's own push-back.
- * smpp/throttle.ts's SegmentThrottle is one; declared here so the store imports nothing of src/smpp.
+ * This instance's own bucket (the connection's SegmentThrottle in src/smpp): it keeps the SMSC's
+ * push-back, and is the fallback while Redis cannot be asked. Named here so that the store does not
+ * depend on the SMPP transport.
  */
-export interface Throttle {
+export interface LocalThrottle {
+  /** Epoch ms until which the SMSC asked this instance to hold off. */
+  readonly pausedUntil: number;
   waitTurn(segments: number): Promise<void>;
   onThrottled(now: number): void;
   onSuccess(): void;
-}
-
-/** This instance's own bucket, which also knows until when the SMSC asked us to pause. */
-export interface LocalThrottle extends Throttle {
-  readonly pausedUntil: number;
 }
 
 /**
@@ -22,7 +20,7 @@ export interface LocalThrottle extends Throttle {
  * pause this instance through its own bucket. While Redis cannot be asked, this instance falls back
  * to its own bucket at the full rate (no MT job can be taken from Redis then anyway).
  */
-export class SharedThrottle implements Throttle {
+export class SharedThrottle {
   private warned = false;
 
   constructor(

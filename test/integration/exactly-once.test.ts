@@ -9,6 +9,8 @@ import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
 import { PaymentStore, PaymentStoreError } from '../../src/store/payments';
 import { WorkerRole } from '../../src/jobs/worker-role';
+import type { MerchantJob } from '../../src/jobs/merchant-notifier';
+import { Bull } from '../../src/main/queues';
 import { decision } from '../../src/domain/decision';
 import { startRedis, waitFor } from '../support/processes';
 import { settleAndCheck } from '../support/ledger';
@@ -38,7 +40,17 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
     await store.bindDevice(MAIN, { msisdn: DEVICE }, Date.now());
     workerConnection = redis.client();
     outboxConnection = redis.client();
-    worker = new WorkerRole({ config, redis: workerConnection, storeRedis: client, outboxRedis: outboxConnection, name: 'worker-test', log: pino({ level: 'silent' }) });
+    const bull = new Bull(config, workerConnection);
+    worker = new WorkerRole({
+      config,
+      mtQueue: bull.queue<MtJob>(QUEUE.mt),
+      merchantQueue: bull.queue<MerchantJob>(QUEUE.merchant),
+      worker: (name, processor) => bull.worker(name, processor),
+      storeRedis: client,
+      outboxRedis: outboxConnection,
+      name: 'worker-test',
+      log: pino({ level: 'silent' }),
+    });
     await worker.start();
   });
 

@@ -10,6 +10,26 @@ describe('configuration', () => {
     assert.equal(c.adminToken, null);
   });
 
+  it('has the roles\' timers and limits as settings, with the values they had as constants', () => {
+    const c = loadConfig({});
+    assert.deepEqual(
+      {
+        enqueueTimeoutMs: c.mo.enqueueTimeoutMs,
+        partAttempts: c.smpp.partAttempts,
+        maxStalledCount: c.worker.maxStalledCount,
+        expiryLeaseMs: c.worker.expiryLeaseMs,
+        expirySweepMs: c.worker.expirySweepMs,
+        ledgerLeaseMs: c.worker.ledgerLeaseMs,
+        ledgerIdleMs: c.worker.ledgerIdleMs,
+        ussdSweepMs: c.worker.ussdSweepMs,
+        replyEnqueueTimeoutMs: c.replies.enqueueTimeoutMs,
+        webhookConcurrency: c.webhooks.concurrency,
+        relayLeaseMs: c.webhooks.relayLeaseMs,
+      },
+      { enqueueTimeoutMs: 3000, partAttempts: 20, maxStalledCount: 5, expiryLeaseMs: 30_000, expirySweepMs: 250, ledgerLeaseMs: 30_000, ledgerIdleMs: 20, ussdSweepMs: 1000, replyEnqueueTimeoutMs: 10_000, webhookConcurrency: 8, relayLeaseMs: 30_000 },
+    );
+  });
+
   it('takes the documented environment variables', () => {
     const c = loadConfig({
       REDIS_URL: 'redis://10.0.0.5:6380',
