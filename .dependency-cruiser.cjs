@@ -60,6 +60,20 @@ module.exports = {
       to: { path: '^src/(smpp|gateway|http|jobs|main)/' },
     },
     {
+      name: 'jobs-below-the-edges',
+      comment: 'src/jobs (the worker\'s processors) take MOs from the queues and answer through them: they import nothing of the gateway, the HTTP API or the composition roots (the SMPP vocabulary an MO carries, src/smpp/address.ts and ussd.ts, is allowed).',
+      severity: 'error',
+      from: { path: '^src/jobs/' },
+      to: { path: '^src/(gateway|http|main)/' },
+    },
+    {
+      name: 'queues-are-plain-messages',
+      comment: 'src/queues is where the SMPP side and the payment side meet, as plain JSON: it imports nothing of either side (config for queue options only).',
+      severity: 'error',
+      from: { path: '^src/queues/' },
+      to: { path: '^src/(domain|store|smpp|gateway|jobs|http|main)/' },
+    },
+    {
       name: 'simulator-stands-alone',
       comment: 'smsc-sim/ plays the carrier\'s SMSC: it shares no code with simpair (src/), so the two cannot agree by accident.',
       severity: 'error',
