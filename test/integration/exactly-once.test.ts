@@ -10,7 +10,8 @@ import { EnrolmentStore } from '../../src/store/enrolment';
 import { PaymentStore, PaymentStoreError } from '../../src/store/payments';
 import { WorkerRole } from '../../src/jobs/worker-role';
 import { decision } from '../../src/domain/decision';
-import { startRedis, waitFor } from '../support/processes';
+import { startRedis } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { settleAndCheck } from '../support/ledger';
 
 // Issue 3 rules 4 and 5 at the store and job level, against a real redis-server and real BullMQ
