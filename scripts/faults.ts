@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FaultRig, figuresTable, type Figures } from '../test/support/fault-rig';
-import { http, waitFor } from '../test/support/processes';
+import { http } from '../test/support/http';
+import { waitFor } from '../test/support/wait';
 
 const { values } = parseArgs({
   options: { pairs: { type: 'string', default: '500' }, rate: { type: 'string', default: '100' }, unmatched: { type: 'string', default: '50' }, 'cluster-only': { type: 'boolean', default: false } },

@@ -60,12 +60,45 @@ const ENDS: Partial<Record<UssdOutcome, UssdEndReason>> = {
   aborted: 'aborted',
 };
 
+/** The MO being handled: who sent it, and the dialogue unit it belongs to (its_session_info). */
+interface Turn {
+  mo: MoMessage;
+  msisdn: string;
+  info: SessionInfo;
+}
+
+/** The session change one MO commits (with the record of its effect): the session after it, or none when it ends. */
+interface SessionChange {
+  /** 'open' for a dial (replaces the msisdn's open session), 'update' for an answer or abort. */
+  mode: 'open' | 'update';
+  /** Sequence number of the screen this MO is answered with. */
+  seq: number;
+  next: StoredUssdSession | null;
+  deadline: number;
+}
+
+/** A dial: a new session on the step's machine (none for a one-shot action or a hint), with its own deadline. */
+function openSession(info: SessionInfo, step: UssdStep, now: number, timeoutMs: number): SessionChange {
+  const seq = 1;
+  const deadline = now + timeoutMs;
+  const next = step.session ? { number: info.sessionNumber, machine: step.session, seq, startedAt: now, deadline, v: 1 } : null;
+  return { mode: 'open', seq, next, deadline };
+}
+
+/** An answer or an abort to a live session: it moves on, or ends when the step leaves no session; the deadline stays the dial's. */
+function continueSession(info: SessionInfo, step: UssdStep, live: StoredUssdSession): SessionChange {
+  const seq = live.seq + 1;
+  const next = step.session ? { number: info.sessionNumber, machine: step.session, seq, startedAt: live.startedAt, deadline: live.deadline, v: live.v + 1 } : null;
+  return { mode: 'update', seq, next, deadline: live.deadline };
+}
+
 /**
  * The imperative shell around the pure menu (domain/ussd.ts), for one USSD MO of an identified
- * msisdn: load the session (keyed by msisdn, service code and session number), step the machine,
- * turn its action into a final screen (balance, last payments) or a payment request, commit the new
- * session state together with a record of this MO's effect, then send. The MO id is the step id:
- * a retried job finds the record and re-sends the same screen (same MT id) or re-runs the same,
+ * msisdn, like runPaymentStep: load the session (keyed by msisdn, service code and session number),
+ * step the machine, open a session (a dial) or continue it (an answer or abort, which may end it),
+ * turn the step's action into a final screen (balance, last payments) or a payment request, commit
+ * the new session state together with a record of this MO's effect, then send. The MO id is the step
+ * id: a retried job finds the record and re-sends the same screen (same MT id) or re-runs the same,
  * idempotent payment step; it never advances the menu twice.
  */
 export function createUssdProcessor(deps: UssdDeps): (mo: MoMessage, msisdn: string) => Promise<string> {
@@ -80,97 +113,90 @@ export function createUssdProcessor(deps: UssdDeps): (mo: MoMessage, msisdn: str
 
   return async (mo, msisdn) => {
     const info: SessionInfo = parseSessionInfo(mo.ussd?.sessionInfo) ?? { sessionNumber: 0, sequence: 0, end: false };
+    const turn: Turn = { mo, msisdn, info };
     const input = ussdInputOf(mo.ussd?.op, info.end, mo.text);
-    if (!input) return done('ignored');
+    if (!input) return done(turn, 'ignored');
     for (let conflicts = 0; conflicts < MAX_CONFLICTS; conflicts++) {
       const now = Date.now();
       const loaded = await deps.sessions.load(msisdn, code, info.sessionNumber, mo.id);
-      if (loaded.step) {
-        await emit(loaded.step);
-        return done(loaded.step.outcome);
-      }
+      // A retried job: this MO's effect is recorded; send it again, change nothing.
+      if (loaded.step) return answer(turn, loaded.step);
       const live = loaded.session && loaded.session.deadline > now ? loaded.session : null;
-
       if (input.kind === 'dial' && !(await deps.store.isSubscriber(msisdn))) {
-        await emit({ outcome: 'not_registered', screen: wire(final(notRegisteredText()), info.sessionNumber, 1) });
-        return done('not_registered');
+        return answer(turn, { outcome: 'not_registered', screen: wire(final(notRegisteredText()), info.sessionNumber, 1) });
       }
       const step = ussdStep(input.kind === 'dial' ? null : (live?.machine ?? null), input, ctx);
-      if (input.kind !== 'dial' && !live) {
-        // A late answer or abort: nothing to change; a late answer gets a graceful final screen.
-        await emit({ outcome: step.outcome, screen: step.screen ? wire(step.screen, info.sessionNumber, info.sequence + 1) : undefined });
-        return done(step.outcome);
-      }
+      const change = input.kind === 'dial' ? openSession(info, step, now, deps.ussd.sessionTimeoutMs) : live && continueSession(info, step, live);
+      // A late answer or abort: nothing to change; a late answer gets a graceful final screen.
+      if (!change) return answer(turn, { outcome: step.outcome, screen: step.screen ? wire(step.screen, info.sessionNumber, info.sequence + 1) : undefined });
 
-      const startedAt = input.kind === 'dial' ? now : live!.startedAt;
-      const deadline = input.kind === 'dial' ? now + deps.ussd.sessionTimeoutMs : live!.deadline;
-      const seq = (input.kind === 'dial' ? 0 : live!.seq) + 1;
-      const record = await recordOf(step, info.sessionNumber, seq, msisdn, mo.id);
-      const next: StoredUssdSession | null = step.session
-        ? { number: info.sessionNumber, machine: step.session, seq, startedAt, deadline, v: (input.kind === 'dial' ? 0 : live!.v) + 1 }
-        : null;
-      const committed = await deps.sessions.commit({ msisdn, moId: mo.id, loaded, mode: input.kind === 'dial' ? 'open' : 'update', next, deadline, record });
+      const record = await recordOf(step, info.sessionNumber, change.seq, msisdn, mo.id);
+      const committed = await deps.sessions.commit({ msisdn, moId: mo.id, loaded, mode: change.mode, next: change.next, deadline: change.deadline, record });
       if (committed.kind === 'conflict') continue;
-      if (committed.kind === 'step') {
-        await emit(committed.record);
-        return done(committed.record.outcome);
-      }
-      await account(loaded.key, committed.replaced, input.kind === 'dial', next, step);
-      await emit(record);
-      return done(record.outcome);
+      // Another run of this MO committed first: its record is the effect.
+      if (committed.kind === 'step') return answer(turn, committed.record);
+      await account(loaded.key, committed.replaced, input.kind === 'dial', change.next, step);
+      return answer(turn, record);
     }
     throw new Error(`gave up after ${MAX_CONFLICTS} concurrent changes of one USSD session`);
-
-    function done(outcome: string): string {
-      ussdMetrics.steps.inc({ outcome });
-      deps.log.debug({ from: maskMsisdn(msisdn), mo: mo.id, session: info.sessionNumber, outcome }, 'USSD step');
-      return `ussd_${outcome}`;
-    }
-
-    /** Sends what the step record says: the screen, or the payment request whose answer is the screen. */
-    async function emit(record: UssdStepRecord): Promise<void> {
-      const screenId = `${mo.id}.u`;
-      if (record.screen) {
-        await deps.screens.send({ id: screenId, to: msisdn, ...record.screen }, Date.now());
-      } else if (record.pay) {
-        await pay(record.pay, screenId);
-      } else {
-        return; // an abort: no reply
-      }
-      ussdMetrics.stepLatency.observe(Math.max(0, Date.now() - mo.receivedAt) / 1000);
-    }
-
-    async function pay(p: NonNullable<UssdStepRecord['pay']>, screenId: string): Promise<void> {
-      const sink = new UssdSessionReplySink(deps.outbox, deps.screens, { main: msisdn, screenId, sessionInfo: p.sessionInfo });
-      const merchantName = await deps.store.merchantName(p.merchant);
-      try {
-        await runPaymentStep(
-          { ...deps, outbox: sink },
-          msisdn,
-          mo.id,
-          {
-            type: 'request',
-            moId: mo.id,
-            amountMinor: p.amountMinor,
-            merchant: p.merchant,
-            imsi: mo.imsi,
-            ...(mo.imsiUnreadable ? { imsiUnreadable: true } : {}),
-            simSwap: await deps.simSwap?.(msisdn),
-            channel: 'ussd',
-          },
-          { exists: merchantName !== null, name: merchantName ?? undefined },
-        );
-      } catch (err) {
-        if (!(err instanceof SubscriberGoneError)) throw err;
-        await deps.screens.send({ id: screenId, to: msisdn, text: notRegisteredText(), op: screenOp(final('')), sessionInfo: p.sessionInfo, kind: 'not_registered' }, Date.now());
-        return;
-      }
-      if (!sink.screenSent) {
-        const screen = ussdPaymentUnavailableScreen(ctx);
-        await deps.screens.send({ id: screenId, to: msisdn, text: screen.text, op: screenOp(screen), sessionInfo: p.sessionInfo, kind: 'ussd_final' }, Date.now());
-      }
-    }
   };
+
+  /** Sends what the record says, then counts the step. */
+  async function answer(turn: Turn, record: UssdStepRecord): Promise<string> {
+    await emit(turn, record);
+    return done(turn, record.outcome);
+  }
+
+  function done({ mo, msisdn, info }: Turn, outcome: string): string {
+    ussdMetrics.steps.inc({ outcome });
+    deps.log.debug({ from: maskMsisdn(msisdn), mo: mo.id, session: info.sessionNumber, outcome }, 'USSD step');
+    return `ussd_${outcome}`;
+  }
+
+  /** Sends what the step record says: the screen, or the payment request whose answer is the screen. */
+  async function emit(turn: Turn, record: UssdStepRecord): Promise<void> {
+    const { mo, msisdn } = turn;
+    const screenId = `${mo.id}.u`;
+    if (record.screen) {
+      await deps.screens.send({ id: screenId, to: msisdn, ...record.screen }, Date.now());
+    } else if (record.pay) {
+      await pay(turn, record.pay, screenId);
+    } else {
+      return; // an abort: no reply
+    }
+    ussdMetrics.stepLatency.observe(Math.max(0, Date.now() - mo.receivedAt) / 1000);
+  }
+
+  async function pay({ mo, msisdn }: Turn, p: NonNullable<UssdStepRecord['pay']>, screenId: string): Promise<void> {
+    const sink = new UssdSessionReplySink(deps.outbox, deps.screens, { main: msisdn, screenId, sessionInfo: p.sessionInfo });
+    const merchantName = await deps.store.merchantName(p.merchant);
+    try {
+      await runPaymentStep(
+        { ...deps, outbox: sink },
+        msisdn,
+        mo.id,
+        {
+          type: 'request',
+          moId: mo.id,
+          amountMinor: p.amountMinor,
+          merchant: p.merchant,
+          imsi: mo.imsi,
+          ...(mo.imsiUnreadable ? { imsiUnreadable: true } : {}),
+          simSwap: await deps.simSwap?.(msisdn),
+          channel: 'ussd',
+        },
+        { exists: merchantName !== null, name: merchantName ?? undefined },
+      );
+    } catch (err) {
+      if (!(err instanceof SubscriberGoneError)) throw err;
+      await deps.screens.send({ id: screenId, to: msisdn, text: notRegisteredText(), op: screenOp(final('')), sessionInfo: p.sessionInfo, kind: 'not_registered' }, Date.now());
+      return;
+    }
+    if (!sink.screenSent) {
+      const screen = ussdPaymentUnavailableScreen(ctx);
+      await deps.screens.send({ id: screenId, to: msisdn, text: screen.text, op: screenOp(screen), sessionInfo: p.sessionInfo, kind: 'ussd_final' }, Date.now());
+    }
+  }
 
   /** The step's effect as data: its screen (actions' results computed now, kept for retries), or the payment to request. */
   async function recordOf(step: UssdStep, sessionNumber: number, seq: number, msisdn: string, moId: string): Promise<UssdStepRecord> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { http, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 import { codeOf, startSystem, type System } from '../support/system';
 
 // Two factors that protect the subscriber, not attackers (README "Security"), end to end over SMPP:

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { http, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 import { startSystem, type System } from '../support/system';
 
 // Issue 4, bad input: from the SMSC (crafted PDUs through the simulator's probe API) and in SMS text.

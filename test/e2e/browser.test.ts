@@ -3,8 +3,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
-import { http, ROOT, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
-import { launchBrowser, until, type Browser } from './support/browser';
+import { http } from '../support/http';
+import { ROOT, startRedis, startSimpair, type SimpairProcess } from '../support/processes';
+import { waitFor } from '../support/wait';
+import { launchBrowser, PAGE_WAIT_MS, type Browser } from './support/browser';
 
 // Issue 6: a person pays on the simulator's web page in a real browser. The whole system runs on
 // free ports (redis-server, the simulator, simpair); the demo subscriber, her device and the
@@ -64,17 +66,17 @@ describe('the simulator web page in a real browser', function () {
       if (!req.url().endsWith('/events')) failures.push(`request failed: ${req.url()}`);
     });
     await page.goto(`${sim.baseUrl}/`);
-    await until('simpair bound on the page', textOf('ESME binds', 'region'), (t) => /simpair\s+transceiver/.test(t));
+    await waitFor('simpair bound on the page', textOf('ESME binds', 'region'), { accept: (t) => /simpair\s+transceiver/.test(t), timeoutMs: PAGE_WAIT_MS });
 
     await send('Phone (main SIM)', 'PAY 12.50 SHOP42');
-    await until("the phone's confirmation code", textOf('Inbox of Phone (main SIM)'), (t) => /code [A-Z0-9]{6}/.test(t));
+    await waitFor("the phone's confirmation code", textOf('Inbox of Phone (main SIM)'), { accept: (t) => /code [A-Z0-9]{6}/.test(t), timeoutMs: PAGE_WAIT_MS });
     await send('Debit device (auxiliary SIM)', 'PAY 12.50 SHOP42');
 
-    const phone = await until("the phone's Paid receipt", textOf('Inbox of Phone (main SIM)'), (t) => /Paid 12\.50/.test(t));
+    const phone = await waitFor("the phone's Paid receipt", textOf('Inbox of Phone (main SIM)'), { accept: (t) => /Paid 12\.50/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.match(phone, /New balance 87\.50/);
-    await until("the device's confirmation", textOf('Inbox of Debit device (auxiliary SIM)'), (t) => /Confirmed/.test(t));
+    await waitFor("the device's confirmation", textOf('Inbox of Debit device (auxiliary SIM)'), { accept: (t) => /Confirmed/.test(t), timeoutMs: PAGE_WAIT_MS });
     // receipts reached the handsets: the newest message of each shows its delivery state
-    await until('delivery state on the Paid message', () => page.locator('.handset-phone .msg').first().innerText(), (t) => /Paid[\s\S]*Delivered/.test(t));
+    await waitFor('delivery state on the Paid message', () => page.locator('.handset-phone .msg').first().innerText(), { accept: (t) => /Paid[\s\S]*Delivered/.test(t), timeoutMs: PAGE_WAIT_MS });
     await page.screenshot({ path: path.join(ARTIFACTS, 'payment.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'payment-phone.png'), fullPage: true });
@@ -85,12 +87,12 @@ describe('the simulator web page in a real browser', function () {
     await queueFull.check();
     await waitFor('the fault on in the simulator', async () => (await http<{ queueFull: boolean }>('GET', `${sim.baseUrl}/faults`)).body.queueFull);
     await send('Phone (main SIM)', 'BAL');
-    const log = await until('ESME_RMSGQFUL in the PDU log', textOf('PDU log', 'region'), (t) => t.includes('ESME_RMSGQFUL'));
+    const log = await waitFor('ESME_RMSGQFUL in the PDU log', textOf('PDU log', 'region'), { accept: (t) => t.includes('ESME_RMSGQFUL'), timeoutMs: PAGE_WAIT_MS });
     assert.match(log, /submit_sm_resp/);
     assert.doesNotMatch(await textOf('Inbox of Phone (main SIM)')(), /Your balance/);
     await queueFull.uncheck();
     await waitFor('the fault off in the simulator', async () => !(await http<{ queueFull: boolean }>('GET', `${sim.baseUrl}/faults`)).body.queueFull);
-    await until('the balance once the queue has room', textOf('Inbox of Phone (main SIM)'), (t) => /Your balance is 87\.50/.test(t), 40_000);
+    await waitFor('the balance once the queue has room', textOf('Inbox of Phone (main SIM)'), { accept: (t) => /Your balance is 87\.50/.test(t), timeoutMs: 40_000 });
     const counters = await page.getByRole('region', { name: 'Counters' }).innerText();
     assert.match(counters, /submits queue full\s+[1-9]/);
     assert.deepEqual(failures, [], 'no script errors and no failed requests');
@@ -108,20 +110,20 @@ describe('the simulator web page in a real browser', function () {
     await page.getByRole('textbox', { name: `PIN of ${dev}` }).fill('2468');
     await page.getByRole('textbox', { name: `Main SIM of ${dev}` }).fill(PHONE);
     await page.getByRole('button', { name: `Provision ${dev}` }).click();
-    await until('the signing state', () => page.locator('.handset-device .signing-state').innerText(), (t) => t.includes(`Signs for ${PHONE} with a PIN · counter 0`));
+    await waitFor('the signing state', () => page.locator('.handset-device .signing-state').innerText(), { accept: (t) => t.includes(`Signs for ${PHONE} with a PIN · counter 0`), timeoutMs: PAGE_WAIT_MS });
 
     const paidBefore = (await textOf('Inbox of Phone (main SIM)')()).match(/Paid/g)?.length ?? 0;
     await send('Phone (main SIM)', 'PAY 3.00 SHOP42');
-    await until('a new code', textOf('Inbox of Phone (main SIM)'), (t) => /3\.00 KES to SHOP42 on your payment device: code/.test(t));
+    await waitFor('a new code', textOf('Inbox of Phone (main SIM)'), { accept: (t) => /3\.00 KES to SHOP42 on your payment device: code/.test(t), timeoutMs: PAGE_WAIT_MS });
     await send(dev, 'PAY 3.00 SHOP42');
-    await until('Paid with the signed message', textOf('Inbox of Phone (main SIM)'), (t) => (t.match(/Paid/g)?.length ?? 0) === paidBefore + 1);
-    await until('counter 1 on the page', () => page.locator('.handset-device .signing-state').innerText(), (t) => t.endsWith('counter 1'));
+    await waitFor('Paid with the signed message', textOf('Inbox of Phone (main SIM)'), { accept: (t) => (t.match(/Paid/g)?.length ?? 0) === paidBefore + 1, timeoutMs: PAGE_WAIT_MS });
+    await waitFor('counter 1 on the page', () => page.locator('.handset-device .signing-state').innerText(), { accept: (t) => t.endsWith('counter 1'), timeoutMs: PAGE_WAIT_MS });
 
     await page.getByRole('checkbox', { name: `Tamper with the MAC of ${dev}` }).check();
     await waitFor('tamper on in the simulator', async () => (await http<{ tamper: boolean }>('GET', `${sim.baseUrl}/handsets/${DEVICE}/signing`)).body.tamper);
     await send(dev, 'PAY 1.00 SHOP42');
-    await until('the refusal on the device', textOf(`Inbox of ${dev}`), (t) => t.includes('Payment refused.'));
-    await until('the alert on the phone', textOf('Inbox of Phone (main SIM)'), (t) => t.includes('A payment message from your device was refused.'));
+    await waitFor('the refusal on the device', textOf(`Inbox of ${dev}`), { accept: (t) => t.includes('Payment refused.'), timeoutMs: PAGE_WAIT_MS });
+    await waitFor('the alert on the phone', textOf('Inbox of Phone (main SIM)'), { accept: (t) => t.includes('A payment message from your device was refused.'), timeoutMs: PAGE_WAIT_MS });
     await page.screenshot({ path: path.join(ARTIFACTS, 'device-mac.png'), fullPage: true });
     assert.deepEqual(failures, [], 'no script errors');
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { assertNothingLost, FaultRig, figuresTable, type Figures, type StreamOptions } from '../support/fault-rig';
-import { http, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 
 // The same code on Redis Cluster (README "Redis Cluster"): a local 3-master cluster, two gateways
 // (each its own bind to the SMSC), four workers and an API, all separate processes. A stream of

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { http, ROOT, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { ROOT } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { codeOf, E2E_TOKEN, startSystem, type System } from '../support/system';
-import { launchBrowser, until, type Browser } from './support/browser';
+import { launchBrowser, PAGE_WAIT_MS, type Browser } from './support/browser';
 
 // Issue 14: the operator's console in a real browser (Debian's Chromium), on the whole system —
 // redis-server, the simulator over SMPP, simpair — with payments made by SMS. Controls are found by
@@ -46,7 +48,7 @@ describe('the operator console in a real browser', function () {
     await page.getByLabel('Subscriber MSISDN').fill(msisdn);
     await page.getByRole('button', { name: 'Look up' }).click();
     const region = page.getByRole('region', { name: /^Subscriber \+/ });
-    await until(`subscriber ${msisdn} shown`, () => region.innerText(), (t) => t.includes(msisdn.slice(-7)));
+    await waitFor(`subscriber ${msisdn} shown`, () => region.innerText(), { accept: (t) => t.includes(msisdn.slice(-7)), timeoutMs: PAGE_WAIT_MS });
     return region;
   }
 
@@ -89,7 +91,7 @@ describe('the operator console in a real browser', function () {
 
   it('signs in, looks a subscriber up by her national number, and shows a completed payment with its history', async () => {
     await signIn(E2E_TOKEN);
-    await until('who is signed in', () => page.locator('#who').innerText(), (t) => /Signed in as admin \(admin\)/.test(t));
+    await waitFor('who is signed in', () => page.locator('#who').innerText(), { accept: (t) => /Signed in as admin \(admin\)/.test(t), timeoutMs: PAGE_WAIT_MS });
     const sub = await lookUp(national(payer.main));
     assert.match(await sub.innerText(), /KES\s87\.50/);
     assert.match(await sub.innerText(), /Active/);
@@ -98,7 +100,7 @@ describe('the operator console in a real browser', function () {
     assert.match(await payments.innerText(), /completed\s+KES\s12\.50\s+SHOP42\s+SMS/);
     await page.getByRole('button', { name: /^Payment P/ }).first().click();
     const detail = page.getByRole('region', { name: /^Payment P/ });
-    const history = await until('the state history', text(detail), (t) => /State history/.test(t));
+    const history = await waitFor('the state history', text(detail), { accept: (t) => /State history/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.match(history, /\(new\)\s+awaiting device\s+request received/);
     assert.match(history, /awaiting device\s+completed\s+matched/);
     assert.match(await page.getByRole('table', { name: 'Journal entries' }).innerText(), /payment/);
@@ -114,9 +116,9 @@ describe('the operator console in a real browser', function () {
     await detail.getByLabel('Refund reference').fill('console-refund-1');
     await detail.getByRole('button', { name: 'Refund' }).click();
     await confirm('Refund');
-    await until('the refund notice', notice, (t) => /Refunded 2\.50/.test(t));
+    await waitFor('the refund notice', notice, { accept: (t) => /Refunded 2\.50/.test(t), timeoutMs: PAGE_WAIT_MS });
     const sub = page.getByRole('region', { name: /^Subscriber \+/ });
-    await until('the balance after the refund', text(sub), (t) => /KES\s90\.00/.test(t));
+    await waitFor('the balance after the refund', text(sub), { accept: (t) => /KES\s90\.00/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.equal(await sys.balance(payer.main), '90.00');
     await shot('refunded');
   });
@@ -127,7 +129,7 @@ describe('the operator console in a real browser', function () {
     await sub.getByLabel('Reason for unlocking').fill('SIM swap verified at the shop');
     await sub.getByRole('button', { name: 'Unlock' }).click();
     await confirm('Unlock');
-    await until('the subscriber active again', text(page.getByRole('region', { name: /^Subscriber \+/ })), (t) => /State\s+Active/.test(t));
+    await waitFor('the subscriber active again', text(page.getByRole('region', { name: /^Subscriber \+/ })), { accept: (t) => /State\s+Active/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.equal((await sys.admin<{ locked: boolean }>('GET', `/v1/subscribers/${locked}`)).body.locked, false);
     const audit = await sys.admin<{ entries: Array<{ action: string; details: { reason?: string } }> }>('GET', '/v1/audit');
     assert.equal(audit.body.entries.find((e) => e.action === 'subscriber.unlock')?.details.reason, 'SIM swap verified at the shop');
@@ -150,13 +152,13 @@ describe('the operator console in a real browser', function () {
     // A refusal is said in words, and the form keeps what was typed.
     await devices.getByLabel('Device MSISDN').fill(payer.device);
     await devices.getByRole('button', { name: 'Bind device' }).click();
-    await until('the refusal', notice, (t) => t === 'Refused: msisdn: the device SIM is already bound.');
+    await waitFor('the refusal', notice, { accept: (t) => t === 'Refused: msisdn: the device SIM is already bound.', timeoutMs: PAGE_WAIT_MS });
     assert.equal(await page.getByRole('region', { name: 'New device key' }).count(), 0);
 
     await devices.getByLabel('Device MSISDN').fill(mac.device);
     await devices.getByLabel('Device label (optional)').fill('card reader');
     await devices.getByRole('button', { name: 'Bind device' }).click();
-    await until('the binding notice', notice, (t) => t.includes(`MAC device ${mac.device} bound`));
+    await waitFor('the binding notice', notice, { accept: (t) => t.includes(`MAC device ${mac.device} bound`), timeoutMs: PAGE_WAIT_MS });
 
     const shown = page.getByRole('region', { name: 'New device key' });
     assert.match(await shown.innerText(), /shown this once/);
@@ -172,7 +174,7 @@ describe('the operator console in a real browser', function () {
     // Shown once: not kept in the tab, not in any URL, and gone when the subscriber is shown again.
     assert.ok(!String(await page.evaluate('JSON.stringify(Object.entries(sessionStorage))')).includes(deviceKey), 'not in sessionStorage');
     await lookUp(mac.main);
-    await until('the subscriber shown again', notice, (t) => t === `Subscriber +${mac.main} shown.`);
+    await waitFor('the subscriber shown again', notice, { accept: (t) => t === `Subscriber +${mac.main} shown.`, timeoutMs: PAGE_WAIT_MS });
     assert.equal(await page.getByRole('region', { name: 'New device key' }).count(), 0);
     assert.ok(!(await page.content()).includes(deviceKey), 'the key is nowhere in the page');
     assert.ok(!urls.some((u) => u.includes(deviceKey)), 'the key in no URL');
@@ -184,7 +186,7 @@ describe('the operator console in a real browser', function () {
     await sys.sendSms(mac.device, `PAY 5.00 SHOP42 ${codeOf(await sys.nthMessage(mac.main, 1, /code/))}`);
     await sys.nthMessage(mac.main, 2, /Paid 5\.00/);
     const sub = await lookUp(mac.main);
-    await until('the balance after the signed payment', text(sub), (t) => /KES\s45\.00/.test(t));
+    await waitFor('the balance after the signed payment', text(sub), { accept: (t) => /KES\s45\.00/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.match(await page.getByRole('table', { name: 'Payments' }).innerText(), /completed\s+KES\s5\.00\s+SHOP42\s+SMS/);
     assert.match(await table.innerText(), /yes\s+1\s+0\s+active/, 'the counter the device used');
   });
@@ -194,13 +196,13 @@ describe('the operator console in a real browser', function () {
     const device = () => sys.admin<{ devices: Array<{ msisdn: string; suspended?: boolean; counter?: number }> }>('GET', `/v1/subscribers/${mac.main}`).then((r) => r.body.devices.find((d) => d.msisdn === mac.device)!);
     await page.getByRole('button', { name: `Suspend +${mac.device}` }).click();
     await confirm('Suspend');
-    await until('the device suspended', text(table), (t) => /yes\s+1\s+0\s+suspended/.test(t));
+    await waitFor('the device suspended', text(table), { accept: (t) => /yes\s+1\s+0\s+suspended/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.match(await notice(), /Device \+254734000002 suspended/);
     assert.equal((await device()).suspended, true);
 
     await page.getByRole('button', { name: `Re-activate +${mac.device}` }).click();
     await confirm('Re-activate');
-    await until('the device active again', text(table), (t) => /yes\s+1\s+0\s+active/.test(t));
+    await waitFor('the device active again', text(table), { accept: (t) => /yes\s+1\s+0\s+active/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.equal((await device()).suspended, undefined);
     assert.equal(await page.getByRole('button', { name: `Suspend +${mac.device}` }).count(), 1);
 
@@ -211,7 +213,7 @@ describe('the operator console in a real browser', function () {
     await page.getByLabel(`New PIN for +${mac.device} (optional)`).fill('1234');
     await page.getByRole('button', { name: `New key for +${mac.device}` }).click();
     await confirm('Make new key');
-    await until('the new-key notice', notice, (t) => t.includes(`New key made for device +${mac.device}`));
+    await waitFor('the new-key notice', notice, { accept: (t) => t.includes(`New key made for device +${mac.device}`), timeoutMs: PAGE_WAIT_MS });
     const newKey = await page.getByRole('region', { name: 'New device key' }).getByLabel(`Device key of +${mac.device}`).inputValue();
     assert.match(newKey, /^[A-Za-z0-9_-]{43}$/);
     assert.match(await table.innerText(), /yes\s+0\s+0\s+active/, 'a new key counts from 0');
@@ -226,14 +228,14 @@ describe('the operator console in a real browser', function () {
     await page.getByLabel('Merchant name').fill(XSS);
     await page.getByLabel('Webhook URL (optional)').fill('https://example.invalid/hook');
     await page.getByRole('button', { name: 'Create merchant' }).click();
-    await until('the creation notice', notice, (t) => t.includes('Merchant XSS1 created'));
+    await waitFor('the creation notice', notice, { accept: (t) => t.includes('Merchant XSS1 created'), timeoutMs: PAGE_WAIT_MS });
     const list = page.getByRole('table', { name: 'Merchants' });
-    await until('the merchant in the list', text(list), (t) => t.includes(XSS));
+    await waitFor('the merchant in the list', text(list), { accept: (t) => t.includes(XSS), timeoutMs: PAGE_WAIT_MS });
     assert.ok(await page.getByRole('cell', { name: XSS, exact: true }).isVisible(), 'the payload is a visible text cell');
     const secret = page.getByRole('region', { name: 'Webhook secret' });
     assert.match(await secret.getByLabel('Webhook secret of XSS1').inputValue(), /^whsec_/);
     const merchant = page.getByRole('region', { name: 'Merchant XSS1' });
-    await until('the merchant detail', text(merchant), (t) => t.includes(XSS) && /Latest webhook attempts/.test(t));
+    await waitFor('the merchant detail', text(merchant), { accept: (t) => t.includes(XSS) && /Latest webhook attempts/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.equal(await page.locator('#view-merchants img').count(), 0, 'no element made of the payload');
     assert.deepEqual(dialogs, [], 'no alert() ran');
     await shot('merchant-payload');
@@ -242,19 +244,19 @@ describe('the operator console in a real browser', function () {
   it('shows the network and health live, and the audit log', async () => {
     await page.getByRole('button', { name: 'Network and health' }).click();
     const connections = page.getByRole('table', { name: 'Connections' });
-    await until('a bound transceiver', text(connections), (t) => /transceiver\s+bound/.test(t));
+    await waitFor('a bound transceiver', text(connections), { accept: (t) => /transceiver\s+bound/.test(t), timeoutMs: PAGE_WAIT_MS });
     const readiness = page.getByRole('region', { name: 'Readiness' });
-    const first = await until('readiness', text(readiness), (t) => /Ready/.test(t));
-    await until('a later reading, without a reload', text(readiness), (t) => /Ready/.test(t) && t !== first, 10_000);
+    const first = await waitFor('readiness', text(readiness), { accept: (t) => /Ready/.test(t), timeoutMs: PAGE_WAIT_MS });
+    await waitFor('a later reading, without a reload', text(readiness), { accept: (t) => /Ready/.test(t) && t !== first, timeoutMs: 10_000 });
     assert.match(await page.getByRole('table', { name: 'Queue depths' }).innerText(), /mo\s+0/);
     await shot('network');
 
     await page.getByRole('button', { name: 'Audit log' }).click();
     const audit = page.getByRole('table', { name: 'Audit entries' });
-    const entries = await until('the audit entries', text(audit), (t) => /payment\.refund/.test(t) && /merchant\.create/.test(t));
+    const entries = await waitFor('the audit entries', text(audit), { accept: (t) => /payment\.refund/.test(t) && /merchant\.create/.test(t), timeoutMs: PAGE_WAIT_MS });
     assert.match(entries, /subscriber\.unlock[\s\S]*reason=SIM swap verified/);
     await page.getByLabel('Entries per page').selectOption('20');
-    await until('the first page of 20', text(audit), (t) => /merchant\.create/.test(t));
+    await waitFor('the first page of 20', text(audit), { accept: (t) => /merchant\.create/.test(t), timeoutMs: PAGE_WAIT_MS });
   });
 
   it('signs out (the token is forgotten) and a viewer sees the data but no change buttons', async () => {
@@ -263,13 +265,13 @@ describe('the operator console in a real browser', function () {
     assert.equal(await page.evaluate('sessionStorage.length'), 0);
 
     await signIn(VIEWER_TOKEN);
-    await until('the viewer signed in', () => page.locator('#who').innerText(), (t) => /audit \(viewer\)/.test(t));
+    await waitFor('the viewer signed in', () => page.locator('#who').innerText(), { accept: (t) => /audit \(viewer\)/.test(t), timeoutMs: PAGE_WAIT_MS });
     const sub = await lookUp(payer.main);
     assert.match(await sub.innerText(), /KES\s90\.00/);
     await page.getByRole('button', { name: /^Payment P/ }).first().click();
     await page.getByRole('region', { name: /^Payment P/ }).waitFor();
     await page.getByRole('button', { name: 'Merchants' }).click();
-    await until('the merchant list', text(page.getByRole('table', { name: 'Merchants' })), (t) => t.includes('SHOP42'));
+    await waitFor('the merchant list', text(page.getByRole('table', { name: 'Merchants' })), { accept: (t) => t.includes('SHOP42'), timeoutMs: PAGE_WAIT_MS });
     await page.getByRole('button', { name: 'Subscribers' }).click();
     await lookUp(mac.main);
     assert.match(await page.getByRole('table', { name: 'Devices' }).innerText(), /card reader[\s\S]*yes\s+0\s+0\s+active/);

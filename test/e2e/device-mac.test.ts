@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createKeys } from '../../src/store/keys';
-import { http, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 import { codeOf, startSystem, type System } from '../support/system';
 
 // Device MACs end to end over SMPP (README "Security"): simpair binds a MAC device and returns its

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { assertNothingLost, FaultRig, figuresTable, type Figures, type StreamOptions } from '../support/fault-rig';
-import { http, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 
 // Issue 4: nothing lost, nothing paid twice. Each scenario drives a steady stream of payment pairs
 // through the simulator, injects a fault a third of the way in, lets the system recover and counts

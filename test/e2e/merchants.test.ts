@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { createKeys } from '../../src/store/keys';
-import { waitFor } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { codeOf, startSystem, type System } from '../support/system';
 
 // Merchants who are told (README "Merchants"), end to end: an SMS to the merchant's phone and a

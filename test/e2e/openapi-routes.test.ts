@@ -8,7 +8,7 @@ import { openApiPath } from '../../src/http/openapi';
 import type { ApiRoute } from '../../src/http/registry';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
-import { http } from '../support/processes';
+import { http } from '../support/http';
 import { codeOf, E2E_TOKEN, startSystem, type System } from '../support/system';
 
 // Every route the OpenAPI document names, called on a running system (simpair as its own process,

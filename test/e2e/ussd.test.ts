@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
-import { http, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 import { codeOf, startSystem, type System } from '../support/system';
 
 // The USSD channel end to end: sessions dialled, answered and aborted through the simulator's USSD

@@ -14,7 +14,9 @@ import { createFailFastConnection } from '../../src/store/redis';
 import { freePort, type RedisServer } from '../../src/store/redis-server';
 import { startPayment, transition, type Payment } from '../../src/domain/payment';
 import { paymentIdFromMoId } from '../../src/domain/ids';
-import { http, startRedis, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { startRedis } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 // The admin API in-process (Express app on port 0) against a private redis-server.
 

@@ -9,7 +9,8 @@ import { createKeys } from '../../src/store/keys';
 import { AuditLog } from '../../src/store/audit';
 import { audit, authenticate, requireRole } from '../../src/http/access';
 import type { RedisServer } from '../../src/store/redis-server';
-import { startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+import { startRedis, startSimpair, type SimpairProcess } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 // Operators with roles and the audit trail, against a real simpair API process (the api role
 // alone) and a real redis-server: named tokens (ADMIN_TOKENS), the role guards, the audit log, the

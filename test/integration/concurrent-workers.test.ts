@@ -5,7 +5,8 @@ import { QUEUE, type MoMessage } from '../../src/queues';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
-import { startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+import { startRedis, startSimpair, type SimpairProcess } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { settledCheck } from '../support/ledger';
 
 // Issue 3 rule 3: two halves processed at the same instant by different workers give exactly one

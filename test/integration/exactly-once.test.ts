@@ -12,7 +12,8 @@ import { WorkerRole } from '../../src/jobs/worker-role';
 import type { MerchantJob } from '../../src/jobs/merchant-notifier';
 import { Bull } from '../../src/main/queues';
 import { decision } from '../../src/domain/decision';
-import { startRedis, waitFor } from '../support/processes';
+import { startRedis } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { settleAndCheck } from '../support/ledger';
 
 // Issue 3 rules 4 and 5 at the store and job level, against a real redis-server and real BullMQ

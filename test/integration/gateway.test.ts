@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
-import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+import { http } from '../support/http';
+import { startRedis, startSimpair, type SimpairProcess } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 // The foundation end to end: real redis-server, the simulator as its own process over real SMPP,
 // and simpair (gateway + worker + API) as another process.

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
 import { freePort } from '../../src/store/redis-server';
-import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../support/processes';
+import { http } from '../support/http';
+import { startRedis, startSimpair, type SimpairProcess } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 // Back-pressure at intake (mo.maxBacklogSeconds): a gateway with no worker behind it lets the MO
 // queue age past its limit, then answers new MOs ESME_RTHROTTLED; the simulator redelivers them

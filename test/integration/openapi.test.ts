@@ -11,7 +11,8 @@ import { CONSOLE_CSP } from '../../src/http/console';
 import { openApiPath } from '../../src/http/openapi';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
-import { http, startRedis } from '../support/processes';
+import { http } from '../support/http';
+import { startRedis } from '../support/processes';
 import { servedRoutes } from '../support/served-routes';
 
 // GET /openapi.json against the app the api role serves (in-process, real redis-server): a valid

@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
 import { freePort } from '../../src/store/redis-server';
-import { ROOT, http, startRedis, startSimpair, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { ROOT, startRedis, startSimpair } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 // Issue 4, start-up and operations: bad configuration refuses to start, Redis settings that break
 // the guarantees are warned about, readiness follows the bind and Redis down and back up.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { waitFor } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { msisdn, startRig, type Rig } from './support/smpp-rig';
 
 // README "Several binds, several carriers": the bind's system_type, addr_ton, addr_npi and

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { http, waitFor } from '../support/processes';
+import { http } from '../support/http';
+import { waitFor } from '../support/wait';
 import { makeSelfSignedCert } from '../support/tls-cert';
 import { msisdn, startRig, type Rig } from './support/smpp-rig';
 

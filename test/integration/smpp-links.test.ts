@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { waitFor } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { msisdn, startRig, type BindEntry, type Rig } from './support/smpp-rig';
 
 // README "Links" and "Health": a well-framed PDU that cannot be decoded is answered on the same

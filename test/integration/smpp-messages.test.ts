@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { waitFor } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { msisdn, startRig, type Rig, type SimApi } from './support/smpp-rig';
 
 // README "What the gateway understands": long MOs joined from SAR TLVs, esm_class notifications

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { waitFor } from '../support/processes';
+import { waitFor } from '../support/wait';
 import { startSystem, type System } from '../support/system';
 import { AppApi, msisdn, SimApi, startRig, writeJsonFile, type Rig } from './support/smpp-rig';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
 import { bound, connect, type Esme } from './support/esme';
-import { http } from './support/http';
+import { httpClient } from '../support/http';
 
 describe('smsc-sim: binds and session commands', function () {
   this.timeout(20000);
@@ -38,7 +38,7 @@ describe('smsc-sim: binds and session commands', function () {
     assert.equal(resp.system_id, 'smsc-sim');
     const again = await esme.request('bind_receiver', { system_id: 'gw1', password: 'pw1' });
     assert.equal(again.command_status, 0x05); // ESME_RALYBND
-    const sessions = await http(sim.baseUrl).get('/sessions');
+    const sessions = await httpClient(sim.baseUrl).get('/sessions');
     assert.ok(sessions.some((s: { systemId: string; mode: string }) => s.systemId === 'gw1' && s.mode === 'transceiver'));
   });
 
@@ -74,7 +74,7 @@ describe('smsc-sim: binds and session commands', function () {
     assert.equal(nack.seq, 42);
     const link = await esme.request('enquire_link');
     assert.equal(link.command_status, 0, 'the session keeps working after the nack');
-    const counters = await http(sim.baseUrl).get('/counters');
+    const counters = await httpClient(sim.baseUrl).get('/counters');
     assert.ok(counters.generic_nacks >= 1);
   });
 });

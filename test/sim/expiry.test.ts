@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PDUFields } from 'smpp';
-import { poll } from './support/http';
+import { waitFor } from '../support/wait';
 import { simulatorSuite } from './support/suite';
 import type { RawPdu } from './support/wire';
 
@@ -29,7 +29,7 @@ describe('smsc-sim: validity periods and the submit log', function () {
   }
 
   async function finalState(id: string): Promise<string> {
-    return poll(`a final state for ${id}`, async () => {
+    return waitFor(`a final state for ${id}`, async () => {
       const entry = (await api().get(`/handsets/${PHONE}/inbox`)).messages.find((m: { id: string }) => m.id === id);
       return entry && entry.state !== 'ENROUTE' ? entry.state : undefined;
     });

@@ -6,7 +6,7 @@ import type { TLSSocket } from 'node:tls';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
 import { makeSelfSignedCert } from '../support/tls-cert';
 import { bound, connect, type Esme } from './support/esme';
-import { poll } from './support/http';
+import { waitFor } from '../support/wait';
 import { simulatorSuite } from './support/suite';
 
 // Several SMPP front ends and SMPP over TLS, and faults that hit one connection or one listener.
@@ -94,7 +94,7 @@ describe('smsc-sim: several listeners, TLS, per-connection and per-listener faul
     await again.waitClosed();
     assert.equal(keep.closed(), false);
     assert.equal((await keep.request('enquire_link')).command_status, 0);
-    await poll('connections_refused', async () => ((await api().get('/counters')).connections_refused >= 1 ? true : undefined));
+    await waitFor('connections_refused', async () => ((await api().get('/counters')).connections_refused >= 1 ? true : undefined));
 
     await api().post('/reset');
     assert.deepEqual((await api().get('/faults')).downListeners, []);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
-import { http, poll } from './support/http';
+import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait';
 import { simulatorSuite } from './support/suite';
 import { fromUcs2, type RawPdu } from './support/wire';
 
@@ -88,10 +89,10 @@ describe('smsc-sim: MO options (SAR, esm_class, IMSI encoding, SMSC message ids)
     const answers = [0x64, 0]; // the first copy of the first part gets a temporary error
     esme.deliverStatus = () => answers.shift() ?? 0;
     const long = await api().post('/mo', { from: MAIN, text: 'z'.repeat(200) });
-    await poll('MO acked', async () => ((await api().get(`/mo/${long.id}`)).state === 'acked' ? true : undefined));
+    await waitFor('MO acked', async () => ((await api().get(`/mo/${long.id}`)).state === 'acked' ? true : undefined));
     await api().put('/faults', { duplicateMo: true });
     const dup = await api().post('/mo', { from: MAIN, text: 'PAY 2' });
-    await poll('both copies', async () => (esme.raw.filter(isMo).length === 5 ? true : undefined));
+    await waitFor('both copies', async () => (esme.raw.filter(isMo).length === 5 ? true : undefined));
 
     const sent = esme.raw.filter(isMo);
     const idOf = (p: RawPdu) => cstr(p.deliver!.tlvs.get(MO_ID_TAG));
@@ -123,10 +124,10 @@ describe('smsc-sim: MO options (SAR, esm_class, IMSI encoding, SMSC message ids)
       wait: false,
     });
     await silent.waitForRaw('the first attempts', (p) => isMo(p));
-    await poll('a redelivery after the timeout', async () => (silent.raw.filter(isMo).length >= 3 ? true : undefined), 4000);
+    await waitFor('a redelivery after the timeout', async () => (silent.raw.filter(isMo).length >= 3 ? true : undefined), 4000);
     silent.destroy();
     const fresh = await connect();
-    await poll('MO acked', async () => ((await api().get(`/mo/${res.id}`)).state === 'acked' ? true : undefined), 4000);
+    await waitFor('MO acked', async () => ((await api().get(`/mo/${res.id}`)).state === 'acked' ? true : undefined), 4000);
 
     const all = [...silent.raw.filter(isMo), ...fresh.raw.filter(isMo)];
     const first = all[0].deliver!;
@@ -172,7 +173,7 @@ describe('smsc-sim: MO message ids with moMessageIdTlvTag off', function () {
   it('sends no id TLV, shows messageIds null, and refuses messageId with 400 naming the setting', async () => {
     const sim = await startSimulatorProcess();
     try {
-      const api = http(sim.baseUrl);
+      const api = httpClient(sim.baseUrl);
       const res = await api.post('/mo', { from: MAIN, text: 'x', wait: false });
       assert.equal((await api.get(`/mo/${res.id}`)).messageIds, null);
       const r = await api.send('POST', '/mo', { from: MAIN, text: 'x', messageId: 'A1' });

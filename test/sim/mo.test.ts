@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { simulatorSuite } from './support/suite';
-import { http, poll } from './support/http';
+import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait';
 import { fromUcs2, type RawPdu, ucs2 } from './support/wire';
 
 const MAIN = '254711000001';
@@ -21,7 +22,7 @@ describe('smsc-sim: MO injection and redelivery', function () {
     assert.equal(res.parts, 1);
     assert.equal(res.queued, false);
 
-    const record = await poll('MO acked', async () => {
+    const record = await waitFor('MO acked', async () => {
       const r = await api().get(`/mo/${res.id}`);
       return r.state === 'acked' ? r : undefined;
     });
@@ -91,7 +92,7 @@ describe('smsc-sim: MO injection and redelivery', function () {
     assert.equal((await api().get('/mo?state=pending')).length, 1);
     const esme = await connect({ command: 'bind_receiver' });
     await esme.waitForRaw('the held MO', isMo);
-    await poll('MO acked', async () => ((await api().get(`/mo/${res.id}`)).state === 'acked' ? true : undefined));
+    await waitFor('MO acked', async () => ((await api().get(`/mo/${res.id}`)).state === 'acked' ? true : undefined));
   });
 
   it('redelivers after an unanswered deliver_sm and after the connection closes before the answer', async () => {
@@ -104,7 +105,7 @@ describe('smsc-sim: MO injection and redelivery', function () {
     const fresh = await connect();
     const again = await fresh.waitForRaw('redelivery on the new session', isMo, 3000);
     assert.deepEqual(again.deliver!.shortMessage, Buffer.from('first'));
-    const record = await poll('MO acked', async () => {
+    const record = await waitFor('MO acked', async () => {
       const r = await api().get(`/mo/${res.id}`);
       return r.state === 'acked' ? r : undefined;
     });
@@ -130,7 +131,7 @@ describe('smsc-sim: MO injection and redelivery', function () {
     const esme = await connect();
     await api().put('/faults', { duplicateMo: true });
     await api().post('/mo', { from: MAIN, text: 'PAY 1 X' });
-    await poll('two copies', async () => (esme.raw.filter(isMo).length === 2 ? true : undefined));
+    await waitFor('two copies', async () => (esme.raw.filter(isMo).length === 2 ? true : undefined));
     const [a, b] = esme.raw.filter(isMo).map((p) => p.deliver!.shortMessage);
     assert.deepEqual(a, b);
 

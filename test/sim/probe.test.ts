@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as smpp from 'smpp';
 import type { Esme } from './support/esme';
 import { simulatorSuite } from './support/suite';
-import { http, poll } from './support/http';
+import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait';
 import type { RawPdu } from './support/wire';
 
 // POST /pdu: crafted input for an ESME's bad-input tests, against a plain node-smpp test ESME.
@@ -33,7 +34,7 @@ describe('smsc-sim: crafted PDUs (POST /pdu) and the PDU log', function () {
     const nack = await esme.waitForRaw('the ESME to receive the octets', (p) => p.commandId === 0x99);
     assert.equal(nack.bytes.toString('hex'), hex);
 
-    const counters = await poll('generic_nack counted', async () => {
+    const counters = await waitFor('generic_nack counted', async () => {
       const c = await api().get('/counters');
       return c.generic_nacks_received === 1 ? c : undefined;
     });
@@ -51,7 +52,7 @@ describe('smsc-sim: crafted PDUs (POST /pdu) and the PDU log', function () {
     const { sessions } = await api().post('/pdu', { kind: 'raw', hex: '00100000000000050000000000000001' });
     assert.equal(sessions, 1);
     await esme.waitClosed();
-    await poll('the simulator to see the drop', async () => ((await api().get('/counters')).sessions_dropped === 1 ? true : undefined));
+    await waitFor('the simulator to see the drop', async () => ((await api().get('/counters')).sessions_dropped === 1 ? true : undefined));
   });
 
   it('sends one deliver_sm exactly as given: 10,000-octet message_payload, odd source, invalid and unknown TLVs', async () => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
 import { bound } from './support/esme';
-import { http } from './support/http';
+import { httpClient } from '../support/http';
 
 describe('smsc-sim: HTTP contract and process lifecycle', function () {
   this.timeout(20000);
   let sim: SimulatorProcess;
-  const api = () => http(sim.baseUrl);
+  const api = () => httpClient(sim.baseUrl);
 
   before(async () => {
     sim = await startSimulatorProcess();

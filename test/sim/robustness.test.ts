@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
 import { bound, connect, type Esme } from './support/esme';
-import { http, poll } from './support/http';
+import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait';
 
 describe('smsc-sim: malformed input and connection faults', function () {
   this.timeout(20000);
@@ -14,12 +15,12 @@ describe('smsc-sim: malformed input and connection faults', function () {
     sim = await startSimulatorProcess({ env: { SIM_MAX_PDU_LENGTH: '4096' } });
   });
   beforeEach(async () => {
-    await http(sim.baseUrl).post('/reset');
+    await httpClient(sim.baseUrl).post('/reset');
   });
   afterEach(async () => {
     for (const e of open.splice(0)) e.destroy();
     // Counters are per test: wait until the simulator has seen these connections go.
-    await poll('sessions to close', async () => ((await http(sim.baseUrl).get('/sessions')).length === 0 ? true : undefined));
+    await waitFor('sessions to close', async () => ((await httpClient(sim.baseUrl).get('/sessions')).length === 0 ? true : undefined));
   });
   after(async () => {
     await sim?.stop();
@@ -47,7 +48,7 @@ describe('smsc-sim: malformed input and connection faults', function () {
       offender.session.socket.write(bytes);
       await offender.waitClosed();
       await assertOthersServed(bystander);
-      const counters = await http(sim.baseUrl).get('/counters');
+      const counters = await httpClient(sim.baseUrl).get('/counters');
       assert.equal(counters.pdu_errors, 1);
       assert.equal(counters.sessions_dropped, 1);
     });
@@ -57,28 +58,28 @@ describe('smsc-sim: malformed input and connection faults', function () {
     const esme = track(await bound(sim.smppPort));
     const errors: Error[] = [];
     esme.session.on('error', (e: Error) => errors.push(e));
-    const { sessions } = await http(sim.baseUrl).post('/faults/garbage');
+    const { sessions } = await httpClient(sim.baseUrl).post('/faults/garbage');
     assert.equal(sessions, 1);
-    await poll('the client library to reject the garbage', async () => (errors.length ? true : undefined));
+    await waitFor('the client library to reject the garbage', async () => (errors.length ? true : undefined));
     assert.match(errors[0].message, /PDU length was too large/);
   });
 
   it('POST /faults/drop cuts every connection and new binds still work', async () => {
     const a = track(await bound(sim.smppPort));
     const b = track(await connect(sim.smppPort));
-    const { dropped } = await http(sim.baseUrl).post('/faults/drop');
+    const { dropped } = await httpClient(sim.baseUrl).post('/faults/drop');
     assert.equal(dropped, 2);
     await Promise.all([a.waitClosed(), b.waitClosed()]);
     track(await bound(sim.smppPort));
-    const counters = await poll('sessions_dropped', async () => {
-      const c = await http(sim.baseUrl).get('/counters');
+    const counters = await waitFor('sessions_dropped', async () => {
+      const c = await httpClient(sim.baseUrl).get('/counters');
       return c.sessions_dropped >= 1 ? c : undefined;
     });
     assert.equal(counters.sessions_dropped, 1, 'only the bound session counts as dropped');
   });
 
   it('leaves enquire_link unanswered while ignoreEnquireLink is on, and delays it with slowResponseMs', async () => {
-    const api = http(sim.baseUrl);
+    const api = httpClient(sim.baseUrl);
     const esme = track(await bound(sim.smppPort));
     await api.put('/faults', { ignoreEnquireLink: true });
     await assert.rejects(esme.request('enquire_link', {}, 300), /timed out/);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { PDUFields } from 'smpp';
 import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
 import { bound, type Esme } from './support/esme';
-import { http, poll } from './support/http';
+import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait';
 import { type RawPdu, ucs2, udh16, udh8 } from './support/wire';
 
 const PHONE = '254700000001';
@@ -17,7 +18,7 @@ describe('smsc-sim: submit_sm, handset inboxes and receipts', function () {
   this.timeout(20000);
   let sim: SimulatorProcess;
   let esme: Esme;
-  const api = () => http(sim.baseUrl);
+  const api = () => httpClient(sim.baseUrl);
 
   before(async () => {
     sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '30', SIM_REDELIVERY_DELAY_MS: '100' } });
@@ -39,7 +40,7 @@ describe('smsc-sim: submit_sm, handset inboxes and receipts', function () {
   }
 
   async function inboxWith(count: number): Promise<Array<Record<string, any>>> {
-    return poll(`${count} message(s) in the inbox`, async () => {
+    return waitFor(`${count} message(s) in the inbox`, async () => {
       const { messages } = await api().get(`/handsets/${PHONE}/inbox`);
       return messages.length >= count ? messages : undefined;
     });
@@ -66,12 +67,12 @@ describe('smsc-sim: submit_sm, handset inboxes and receipts', function () {
     assert.ok(m, `receipt text: ${text}`);
     assert.equal(BigInt(m[1]), BigInt('0x' + id), 'the text carries the id in decimal');
 
-    const state = await poll('inbox state DELIVERED', async () => {
+    const state = await waitFor('inbox state DELIVERED', async () => {
       const [entry] = (await api().get(`/handsets/${PHONE}/inbox`)).messages;
       return entry.state === 'DELIVERED' ? entry.state : undefined;
     });
     assert.equal(state, 'DELIVERED');
-    const counters = await poll('receipt acked', async () => {
+    const counters = await waitFor('receipt acked', async () => {
       const c = await api().get('/counters');
       return c.receipts_acked === 1 ? c : undefined;
     });
@@ -131,8 +132,8 @@ describe('smsc-sim: submit_sm, handset inboxes and receipts', function () {
     let answered = 0;
     esme.deliverStatus = () => (answered++ === 0 ? 0x64 : 0);
     const id = await submit({ data_coding: 0, registered_delivery: 1, short_message: Buffer.from('hello') });
-    await poll('two receipt attempts', async () => (esme.raw.filter(receiptFor(id)).length >= 2 ? true : undefined));
-    const counters = await poll('receipt acked', async () => {
+    await waitFor('two receipt attempts', async () => (esme.raw.filter(receiptFor(id)).length >= 2 ? true : undefined));
+    const counters = await waitFor('receipt acked', async () => {
       const c = await api().get('/counters');
       return c.receipts_acked === 1 ? c : undefined;
     });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Esme } from './support/esme';
 import { simulatorSuite } from './support/suite';
-import { http, poll } from './support/http';
+import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait';
 import { MENU, runMenu } from './support/ussd-menu';
 import type { RawDeliverSm, RawPdu } from './support/wire';
 
@@ -32,7 +33,7 @@ describe('smsc-sim: USSD sessions', function () {
   const ussdDelivers = (e: Esme): RawDeliverSm[] => e.raw.filter((p: RawPdu) => p.deliver?.serviceType === 'USSD').map((p) => p.deliver!);
   const session = (id: string): Promise<Session> => api().get(`/ussd/sessions/${id}`);
   const until = (what: string, id: string, pred: (s: Session) => boolean) =>
-    poll(what, async () => {
+    waitFor(what, async () => {
       const s = await session(id);
       return pred(s) ? s : undefined;
     });
@@ -77,7 +78,7 @@ describe('smsc-sim: USSD sessions', function () {
     // Both screens got a message id; neither landed in the inbox nor earns a receipt. An SMS
     // asking for one after them gets its receipt: had the USSD screens been given receipts (same
     // delay, scheduled earlier), they would have come first.
-    await poll('both screens answered', async () => (replies.length === 2 ? true : undefined));
+    await waitFor('both screens answered', async () => (replies.length === 2 ? true : undefined));
     assert.deepEqual(replies.map((r) => r.status), [0, 0]);
     assert.deepEqual((await api().get(`/handsets/${PHONE}/inbox`)).messages, []);
     await esme.request('submit_sm', { source_addr: '20555', destination_addr: PHONE, data_coding: 0, registered_delivery: 1, short_message: Buffer.from('sms') });

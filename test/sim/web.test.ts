@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
 import { bound, deadline, type Esme } from './support/esme';
-import { http, poll } from './support/http';
+import { httpClient } from '../support/http';
+import { waitFor } from '../support/wait';
 
 // The web page's server side: its files (same-origin only) and the server-sent event stream.
 
@@ -59,14 +60,14 @@ describe('smsc-sim: web page files and the event stream', function () {
   this.timeout(20000);
   let sim: SimulatorProcess;
   const open: Esme[] = [];
-  const api = () => http(sim.baseUrl);
+  const api = () => httpClient(sim.baseUrl);
 
   before(async () => {
     sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20', SIM_DEMO_PHONE: '254799000001' } });
   });
   afterEach(async () => {
     for (const e of open.splice(0)) e.destroy();
-    await poll('sessions to close', async () => ((await api().get('/sessions')).length === 0 ? true : undefined));
+    await waitFor('sessions to close', async () => ((await api().get('/sessions')).length === 0 ? true : undefined));
   });
   after(async () => {
     await sim?.stop();

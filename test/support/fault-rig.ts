@@ -7,7 +7,9 @@ import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
 import { freePort } from '../../src/store/redis-server';
 import { QUEUE } from '../../src/queues';
-import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from './processes';
+import { http } from './http';
+import { startRedis, startSimpair, type SimpairProcess } from './processes';
+import { waitFor } from './wait';
 import { settledCheck } from './ledger';
 import { LocalRedisCluster } from './redis-cluster';
 

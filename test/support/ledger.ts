@@ -3,7 +3,7 @@ import type { Account, Keys } from '../../src/store/keys';
 import { Journal, type LedgerCheck } from '../../src/store/journal';
 import { LedgerOutbox, NO_NOTICE } from '../../src/store/ledger-outbox';
 import { registerScripts } from '../../src/store/scripts';
-import { waitFor } from './processes';
+import { waitFor } from './wait';
 
 /**
  * The ledger check once every transfer has both sides: for tests that apply payments without a

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { RedisServer } from '../../src/store/redis-server';
 import { createWorkerConnection, type Redis as StoreRedis } from '../../src/store/redis';
-import { waitFor } from './processes';
+import { waitFor } from './wait';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
 import { QUEUE } from '../../src/queues';
-import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from './processes';
+import { http } from './http';
+import { startRedis, startSimpair, type SimpairProcess } from './processes';
+import { waitFor } from './wait';
 
 // The whole system for an end-to-end test file: a private redis-server, the simulator process and
 // simpair (all roles in one process), ready, with the merchant SHOP42 enrolled; plus the few

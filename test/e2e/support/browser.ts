@@ -39,25 +39,5 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
   };
 }
 
-/**
- * Calls `probe` until `accept` holds for what it returned, or fails at the deadline naming `what`
- * and the last value seen (what the page showed instead).
- */
-export async function until<T>(what: string, probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (accept(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      const seen = lastError ? `error: ${(lastError as Error).message}` : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** How long a page is given to show what a test waits for (a real browser on a shared machine). */
+export const PAGE_WAIT_MS = 20_000;

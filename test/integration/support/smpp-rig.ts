@@ -5,7 +5,9 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startSimulatorProcess, type SimulatorProcess } from '../../../smsc-sim/harness';
 import type { MoMessage, MtJob, MtMessage } from '../../../src/queues';
-import { http, startRedis, startSimpair, waitFor, type SimpairProcess } from '../../support/processes';
+import { http } from '../../support/http';
+import { startRedis, startSimpair, type SimpairProcess } from '../../support/processes';
+import { waitFor } from '../../support/wait';
 import type { BindLogEntry } from '../../../smsc-sim/binds';
 import type { SubmitLogEntry } from '../../../smsc-sim/submit';
 

@@ -1,10 +1,11 @@
 import { startSimulatorProcess, type SimulatorProcess } from '../../../smsc-sim/harness';
 import { bound, type Esme } from './esme';
-import { http, poll, type Http } from './http';
+import { httpClient, type HttpClient } from '../../support/http';
+import { waitFor } from '../../support/wait';
 
 export interface SimulatorSuite {
   sim(): SimulatorProcess;
-  api(): Http;
+  api(): HttpClient;
   /** A bound test ESME (on smppPort unless `port` is given), destroyed after the test. */
   connect(opts?: Parameters<typeof bound>[1] & { port?: number }): Promise<Esme>;
   /** Keeps an ESME opened some other way, so that it is destroyed after the test too. */
@@ -18,7 +19,7 @@ export interface SimulatorSuite {
 export function simulatorSuite(env: Record<string, string>): SimulatorSuite {
   let sim: SimulatorProcess;
   const open: Esme[] = [];
-  const api = () => http(sim.baseUrl);
+  const api = () => httpClient(sim.baseUrl);
   before(async () => {
     sim = await startSimulatorProcess({ env });
   });
@@ -27,7 +28,7 @@ export function simulatorSuite(env: Record<string, string>): SimulatorSuite {
   });
   afterEach(async () => {
     for (const e of open.splice(0)) e.destroy();
-    await poll('sessions to close', async () => ((await api().get('/sessions')).length === 0 ? true : undefined));
+    await waitFor('sessions to close', async () => ((await api().get('/sessions')).length === 0 ? true : undefined));
   });
   after(async () => {
     await sim?.stop();
