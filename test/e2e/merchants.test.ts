@@ -63,7 +63,9 @@ describe('merchants who are told, end to end', function () {
 
   before(async () => {
     url = await receiver.start();
-    sys = await startSystem({ numberPrefix: '2546' });
+    // A webhook attempt in flight when the worker is killed is handed over once its lock lapses: a
+    // short lock and stalled check (as in the fault tests) keep the crash test within its deadline.
+    sys = await startSystem({ numberPrefix: '2546', env: { WORKER_LOCK_DURATION_MS: '3000', WORKER_STALLED_INTERVAL_MS: '1000' } });
     const created = await sys.admin<{ webhookSecret: string; webhookUrl: string; msisdn: string }>('POST', '/v1/merchants', { code: 'SHOPW', name: 'Webhook Shop', msisdn: shopPhone, webhookUrl: url });
     assert.equal(created.status, 201);
     secret = created.body.webhookSecret;
