@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { metrics } from '../metrics';
+import { startPeriodic } from '../jobs/periodic';
 
 /**
  * Intake back-pressure (README "Overload"): when the oldest MO waiting in the MO queue has waited
@@ -27,8 +28,7 @@ export interface BacklogGuardOptions {
 
 export class BacklogGuard {
   private admittingNow = true;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> = Promise.resolve();
+  private stopChecks: (() => Promise<void>) | null = null;
 
   constructor(private readonly opts: BacklogGuardOptions) {}
 
@@ -38,17 +38,13 @@ export class BacklogGuard {
   }
 
   start(): void {
-    if (this.opts.limitMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => {
-      this.running = this.check();
-    }, this.opts.intervalMs);
-    this.timer.unref();
+    if (this.opts.limitMs <= 0 || this.stopChecks) return;
+    this.stopChecks = startPeriodic('mo-backlog-check', () => this.check(), this.opts.intervalMs, this.opts.log);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.stopChecks?.();
+    this.stopChecks = null;
   }
 
   private async check(): Promise<void> {

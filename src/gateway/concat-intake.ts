@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha1 } from './digest';
 import type { Logger } from 'pino';
 import type { smpp } from '../smpp/library';
 import type { DeliverAnswer } from '../smpp/esme-session';
@@ -68,8 +68,4 @@ export function createConcatIntake(deps: ConcatIntakeDeps): ConcatIntake {
 
 function numberField(v: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
-}
-
-function sha1(s: string): string {
-  return createHash('sha1').update(s).digest('hex');
 }

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha1 } from './digest';
 import type { Logger } from 'pino';
 import type { SmppConnectionConfig } from '../config';
 import type { smpp } from '../smpp/library';
@@ -200,8 +201,4 @@ function tlvText(pdu: smpp.PDU, tag: number | null): string | undefined {
   if (!Buffer.isBuffer(raw)) return undefined;
   const text = raw.toString('latin1').replace(/\0+$/, '').trim();
   return text && /^[\x21-\x7e]{1,64}$/.test(text) ? text : undefined;
-}
-
-function sha1(s: string): string {
-  return createHash('sha1').update(s).digest('hex');
 }
