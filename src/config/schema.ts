@@ -252,6 +252,20 @@ export const configSchema = z.object({
     /** A durable write at intake that takes longer is answered ESME_RX_T_APPN (the SMSC redelivers). */
     enqueueTimeoutMs: positiveInt,
   }),
+  /** The gateway role's own timers and memory (src/gateway/gateway.ts). */
+  gateway: z.object({
+    /**
+     * How often a gateway publishes its links to the status board; a status counts as current for
+     * three of these, so a crashed gateway's links count as gone about that long after it died.
+     */
+    statusIntervalMs: z.number().int().min(100).max(10_000),
+    /** How often concatenated MOs whose parts stopped arriving (smpp.reassemblyTtlMs) are given up. */
+    reassemblySweepMs: positiveInt,
+    /** How often the age of the oldest waiting MO is read for back-pressure (mo.maxBacklogSeconds). */
+    backlogCheckMs: positiveInt,
+    /** How many senders' last connection a gateway remembers, to answer on the connection they came in on. */
+    routeMemory: z.number().int().min(0),
+  }),
   replies: z.object({
     /**
      * Reply kind → seconds a reply may wait for a link before it is failed (and validity_period on
@@ -332,6 +346,10 @@ export const configSchema = z.object({
     concurrency: z.number().int().min(1).max(1000),
     /** Merchant-outbox entries a relay has held this long unacknowledged (it died) are taken over by another. */
     relayLeaseMs: z.number().int().min(1000),
+    /** How long the relay's read of new outbox entries blocks in Redis (also its pause after a Redis error). */
+    relayReadBlockMs: z.number().int().min(10).max(60_000),
+    /** How often, when nothing new came, the relay looks for entries a dead relay left behind. */
+    relayClaimIntervalMs: z.number().int().min(1000),
   }),
   worker: z.object({
     concurrency: z.number().int().min(1).max(1000),

@@ -20,11 +20,6 @@ import { createSender } from './sender';
 import { GatewayStatusBoard } from './status-board';
 import { BacklogGuard } from './backlog-guard';
 
-const HEARTBEAT_MS = 1000;
-const REASSEMBLY_SWEEP_MS = 2000;
-/** How many senders' last connection a gateway remembers for routing their replies. */
-const VIA_MEMORY = 100_000;
-
 export interface GatewayDeps {
   config: Config;
   name: string;
@@ -42,9 +37,6 @@ export interface GatewayDeps {
   mtStoreRedis: Redis;
   log: Logger;
 }
-
-/** How often the MO backlog is looked at (backlog-guard.ts): a small read, twice a second. */
-const BACKLOG_CHECK_MS = 500;
 
 /**
  * The gateway role: one or more SMSC connections (each one transceiver, or a receiver and a
@@ -64,12 +56,12 @@ export class Gateway {
   constructor(private readonly deps: GatewayDeps) {
     const { config, moQueue } = deps;
     this.keys = createKeys(config.redis.keyPrefix);
-    this.board = new GatewayStatusBoard(deps.intakeRedis, this.keys, deps.name, () => this.connections.map((c) => c.status()));
+    this.board = new GatewayStatusBoard(deps.intakeRedis, this.keys, deps.name, () => this.connections.map((c) => c.status()), config.gateway.statusIntervalMs);
     this.backlog = new BacklogGuard({
       // The oldest job still waiting (BullMQ lists waiting jobs oldest first with getWaiting).
       oldestWaitingAt: async () => (await moQueue.getWaiting(0, 0))[0]?.timestamp ?? null,
       limitMs: config.mo.maxBacklogSeconds * 1000,
-      intervalMs: BACKLOG_CHECK_MS,
+      intervalMs: config.gateway.backlogCheckMs,
       log: deps.log,
     });
   }
@@ -145,7 +137,7 @@ export class Gateway {
 
     for (const c of this.connections) c.start();
     void this.mtWorker.run();
-    this.timers.push(setInterval(() => void this.board.publish(), HEARTBEAT_MS));
+    this.timers.push(setInterval(() => void this.board.publish(), config.gateway.statusIntervalMs));
     this.backlog.start();
     this.timers.push(
       setInterval(() => {
@@ -158,7 +150,7 @@ export class Gateway {
             }
           })
           .catch(() => undefined);
-      }, REASSEMBLY_SWEEP_MS),
+      }, config.gateway.reassemblySweepMs),
     );
   }
 
@@ -172,7 +164,7 @@ export class Gateway {
     if (this.via.get(key) === connection) return;
     this.via.delete(key);
     this.via.set(key, connection);
-    if (this.via.size > VIA_MEMORY) this.via.delete(this.via.keys().next().value as string);
+    if (this.via.size > this.deps.config.gateway.routeMemory) this.via.delete(this.via.keys().next().value as string);
   }
 
   private waitForBind(ms: number): Promise<void> {

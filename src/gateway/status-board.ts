@@ -2,8 +2,11 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../store/keys';
 import type { ConnectionStatus } from './connection';
 
-/** How long a published status counts as current: a gateway that stops publishing is down. */
-export const STATUS_TTL_MS = 3000;
+/**
+ * A published status counts as current for this many publishing intervals (gateway.statusIntervalMs):
+ * a gateway that stops publishing is down; one missed beat (a GC pause, a slow Redis) is not.
+ */
+const INTERVALS_CURRENT = 3;
 
 export interface GatewayStatus {
   gateway: string;
@@ -27,7 +30,7 @@ export async function readGatewayStatuses(redis: Redis, keys: Keys, now: number)
 }
 
 /**
- * Each gateway publishes the state of its connections every second (one hash field per gateway),
+ * Each gateway publishes the state of its connections every gateway.statusIntervalMs (one hash field per gateway),
  * and reads the others' back: the bind incarnations that are up anywhere decide whether the link
  * that carried a message is gone (message-identity.ts).
  */
@@ -39,11 +42,12 @@ export class GatewayStatusBoard {
     private readonly keys: Keys,
     private readonly gateway: string,
     private readonly snapshot: () => ConnectionStatus[],
+    private readonly intervalMs: number,
   ) {}
 
   async publish(): Promise<void> {
     const now = Date.now();
-    const status: GatewayStatus = { gateway: this.gateway, expiresAt: now + STATUS_TTL_MS, connections: this.snapshot() };
+    const status: GatewayStatus = { gateway: this.gateway, expiresAt: now + INTERVALS_CURRENT * this.intervalMs, connections: this.snapshot() };
     try {
       await this.redis.hset(this.keys.gatewayStatus(), this.gateway, JSON.stringify(status));
       const links = new Set<string>();

@@ -55,6 +55,9 @@ export function jobsOf(e: MerchantEvent, s: NotifierSettings): Array<{ name: str
   ];
 }
 
+/** Outbox entries moved per read: one addBulk and one XACK each, whatever the rate. */
+const RELAY_BATCH = 100;
+
 /**
  * Moves outbox entries into the merchant queue and acknowledges them: reads what this relay still
  * holds, then new entries; every so often it takes over entries a dead relay left behind.
@@ -64,8 +67,8 @@ export function startMerchantRelay(deps: {
   queue: Queue<MerchantJob>;
   consumer: string;
   settings: NotifierSettings;
-  /** Entries another relay has held this long unacknowledged are taken over (webhooks.relayLeaseMs). */
-  leaseMs: number;
+  /** webhooks.relayLeaseMs, relayReadBlockMs and relayClaimIntervalMs. */
+  timing: { leaseMs: number; readBlockMs: number; claimIntervalMs: number };
   /** Which channels each merchant has on record (a phone for SMS, a webhook URL). */
   channels: (merchants: string[]) => Promise<Map<string, { sms: boolean; webhook: boolean }>>;
   log: Logger;
@@ -76,10 +79,10 @@ export function startMerchantRelay(deps: {
     await deps.outbox.ensureGroup().catch(() => undefined);
     while (running) {
       try {
-        let events = await deps.outbox.read(deps.consumer, 100, 1000);
-        if (!events.length && Date.now() - lastClaim > 10_000) {
+        let events = await deps.outbox.read(deps.consumer, RELAY_BATCH, deps.timing.readBlockMs);
+        if (!events.length && Date.now() - lastClaim > deps.timing.claimIntervalMs) {
           lastClaim = Date.now();
-          events = await deps.outbox.claimAbandoned(deps.consumer, deps.leaseMs, 100);
+          events = await deps.outbox.claimAbandoned(deps.consumer, deps.timing.leaseMs, RELAY_BATCH);
         }
         if (!events.length) continue;
         // Only the channels the merchant has on record when the event is relayed: a merchant with
@@ -93,7 +96,7 @@ export function startMerchantRelay(deps: {
         if (!running) break;
         deps.log.warn({ err: (err as Error).message }, 'merchant relay: retrying');
         await deps.outbox.ensureGroup().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, 1000));
+        await new Promise((r) => setTimeout(r, deps.timing.readBlockMs));
       }
     }
   };

@@ -109,7 +109,7 @@ export class WorkerRole {
       queue: merchantQueue,
       consumer: this.deps.name,
       settings: notifierSettings,
-      leaseMs: config.webhooks.relayLeaseMs,
+      timing: { leaseMs: config.webhooks.relayLeaseMs, readBlockMs: config.webhooks.relayReadBlockMs, claimIntervalMs: config.webhooks.relayClaimIntervalMs },
       channels: (merchants) => merchantChannels(storeRedis, keys, merchants),
       log,
     });

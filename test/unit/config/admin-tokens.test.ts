@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { withFile } from './config-file';
 import { ConfigError, loadConfig } from '../../../src/config';
 
 // ADMIN_TOKENS / adminTokens: named tokens with roles, kept as SHA-256 only; every bad entry stops
@@ -13,12 +11,6 @@ const T1 = 'treasury-token-0123456789';
 const T2 = 'support-token-0123456789';
 const T3 = 'audit-token-0123456789==';
 
-function withFile(json: unknown): Record<string, string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'simpair-config-'));
-  const file = path.join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(json));
-  return { SIMPAIR_CONFIG: file };
-}
 
 /** The ConfigError's problems; asserts that none of `secrets` appears in the message. */
 function problems(env: Record<string, string>, secrets: string[]): string[] {

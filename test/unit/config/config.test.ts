@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../../../src/config';
+import { withFile } from './config-file';
 
 describe('configuration', () => {
   it('loads the embedded defaults with no environment', () => {
@@ -25,8 +26,35 @@ describe('configuration', () => {
         replyEnqueueTimeoutMs: c.replies.enqueueTimeoutMs,
         webhookConcurrency: c.webhooks.concurrency,
         relayLeaseMs: c.webhooks.relayLeaseMs,
+        relayReadBlockMs: c.webhooks.relayReadBlockMs,
+        relayClaimIntervalMs: c.webhooks.relayClaimIntervalMs,
+        gateway: c.gateway,
       },
-      { enqueueTimeoutMs: 3000, partAttempts: 20, maxStalledCount: 5, expiryLeaseMs: 30_000, expirySweepMs: 250, ledgerLeaseMs: 30_000, ledgerIdleMs: 20, ussdSweepMs: 1000, replyEnqueueTimeoutMs: 10_000, webhookConcurrency: 8, relayLeaseMs: 30_000 },
+      {
+        enqueueTimeoutMs: 3000,
+        partAttempts: 20,
+        maxStalledCount: 5,
+        expiryLeaseMs: 30_000,
+        expirySweepMs: 250,
+        ledgerLeaseMs: 30_000,
+        ledgerIdleMs: 20,
+        ussdSweepMs: 1000,
+        replyEnqueueTimeoutMs: 10_000,
+        webhookConcurrency: 8,
+        relayLeaseMs: 30_000,
+        relayReadBlockMs: 1000,
+        relayClaimIntervalMs: 10_000,
+        gateway: { statusIntervalMs: 1000, reassemblySweepMs: 2000, backlogCheckMs: 500, routeMemory: 100_000 },
+      },
+    );
+  });
+
+  it('refuses timers out of range, naming each setting', () => {
+    assert.throws(
+      () => loadConfig(withFile({ gateway: { statusIntervalMs: 0, reassemblySweepMs: -1 }, webhooks: { relayReadBlockMs: 120_000 } })),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        ['gateway.statusIntervalMs', 'gateway.reassemblySweepMs', 'webhooks.relayReadBlockMs'].every((name) => err.message.includes(name)),
     );
   });
 

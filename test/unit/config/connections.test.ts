@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { withFile } from './config-file';
 import { ConfigError, loadConfig, resolveConnections } from '../../../src/config';
 import { replyDeadlines } from '../../../src/jobs/reply-deadlines';
 
 // SMSC connections from SMPP_URL or smpp.connections, each with its own settings.
 
-function withFile(json: unknown): Record<string, string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'simpair-config-'));
-  const file = path.join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(json));
-  return { SIMPAIR_CONFIG: file };
-}
 
 describe('configuration: SMSC connections', () => {
   it('one connection per URL of SMPP_URL, all with the shared settings', () => {
