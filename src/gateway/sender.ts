@@ -9,7 +9,7 @@ import { isTemporary, statusName } from '../smpp/status';
 import { outboundCoding, splitForSubmit, type SubmitSplit } from '../smpp/split';
 import { validityPeriod } from '../smpp/validity';
 import type { MtJob, MtMessage } from '../queues';
-import type { ReplyStore } from '../store/replies';
+import { isFinalReplyState, type ReplyStore } from '../store/replies';
 import { metrics } from '../metrics';
 import type { SmscConnection } from './connection';
 import { smscIdOf } from './receipt-intake';
@@ -92,7 +92,7 @@ export function createSender(opts: SenderOptions): (job: Job<MtJob>) => Promise<
     let accepted = new Set<number>();
     if (checkRecord) {
       const record = await opts.replies.acceptedParts(mt.id);
-      if (record.state === 'failed' || record.state === 'delivered') return;
+      if (isFinalReplyState(record.state)) return;
       if (record.parts > 0 && record.accepted.size >= record.parts) return;
       accepted = record.accepted;
     }

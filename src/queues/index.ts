@@ -127,4 +127,3 @@ export interface MtMessage {
   recheck?: boolean;
 }
 
-export type ReplyState = 'queued' | 'sent' | 'delivered' | 'failed';

@@ -1,7 +1,18 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
-import type { ReplyState } from '../queues';
+
+/**
+ * A reply's states, the words kept in its hash's `state` field. The scripts that move it
+ * (recordReplyPart.lua, applyReplyReceipt.lua) are handed these words, so they are written here once.
+ */
+export const REPLY_STATE = { queued: 'queued', sent: 'sent', delivered: 'delivered', failed: 'failed' } as const;
+export type ReplyState = (typeof REPLY_STATE)[keyof typeof REPLY_STATE];
+
+/** A final reply never changes again: receipts and retried jobs leave it as it is. */
+export function isFinalReplyState(state: ReplyState | null): boolean {
+  return state === REPLY_STATE.delivered || state === REPLY_STATE.failed;
+}
 
 /** How long a receipt that overtook its submit_sm_resp waits for it. */
 const ORPHAN_TTL_SECONDS = 600;
@@ -61,7 +72,7 @@ export class ReplyStore {
     return Promise.all(
       replies.map(async (r) => {
         const key = this.keys.reply(r.id);
-        const res = await this.redis.multi().hsetnx(key, 'state', 'queued').hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, this.retentionSeconds).exec();
+        const res = await this.redis.multi().hsetnx(key, 'state', REPLY_STATE.queued).hset(key, 'to', r.to, 'kind', r.kind).hsetnx(key, 'createdAt', now).expire(key, this.retentionSeconds).exec();
         return Number(res?.[0]?.[1] ?? 0) === 1;
       }),
     );
@@ -74,7 +85,7 @@ export class ReplyStore {
   async recordPart(id: string, smscId: SmscId, part: number, totalParts: number, now: number): Promise<void> {
     // Three slots: issued together (one write with auto-pipelining), not as one pipeline.
     const [, , orphan] = await Promise.all([
-      this.scripts.run('recordReplyPart', [this.keys.reply(id)], [smscId.raw, part, totalParts, now, this.retentionSeconds]),
+      this.scripts.run('recordReplyPart', [this.keys.reply(id)], [smscId.raw, part, totalParts, now, this.retentionSeconds, REPLY_STATE.queued, REPLY_STATE.sent, REPLY_STATE.delivered, REPLY_STATE.failed]),
       this.redis.set(this.keys.smscMessage(smscId.key), id, 'EX', this.retentionSeconds),
       this.redis.get(this.keys.orphanReceipt(smscId.key)),
     ]);
@@ -84,7 +95,7 @@ export class ReplyStore {
   }
 
   async markFailed(id: string, error: string, now: number): Promise<void> {
-    await this.redis.hset(this.keys.reply(id), 'state', 'failed', 'error', error, 'updatedAt', now);
+    await this.redis.hset(this.keys.reply(id), 'state', REPLY_STATE.failed, 'error', error, 'updatedAt', now);
   }
 
   /** The part numbers (1-based) of a reply that the SMSC accepted, from its record. */
@@ -115,7 +126,7 @@ export class ReplyStore {
   }
 
   private async applyTo(replyId: string, r: Receipt, now: number): Promise<void> {
-    await this.scripts.run('applyReplyReceipt', [this.keys.reply(replyId)], [r.smscId.key, r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now]);
+    await this.scripts.run('applyReplyReceipt', [this.keys.reply(replyId)], [r.smscId.key, r.state, r.delivered ? 1 : 0, r.final ? 1 : 0, now, REPLY_STATE.delivered, REPLY_STATE.failed]);
   }
 
   async get(id: string): Promise<ReplyRecord | null> {
