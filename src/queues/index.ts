@@ -106,7 +106,7 @@ export interface MtJob {
 export interface MtMessage {
   /**
    * Deterministic reply id, `<origin id>.<n>` (jobs/outbox.ts; a USSD screen: `<mo id>.u`), so a
-   * retried job enqueues the reply once. Jobs written before issue 16 also carry an unread
+   * retried job enqueues the reply once. Jobs written by earlier versions also carry an unread
    * `correlationId` (the origin id again).
    */
   id: string;
