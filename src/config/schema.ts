@@ -174,6 +174,12 @@ export const configSchema = z.object({
     clusterNodes: z.array(z.string().regex(/^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/, 'must be host:port')),
     queuePrefix: z.string().regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {simpair}'),
     keyPrefix: z.string().min(1),
+    /**
+     * Connect and command timeout of the connections that must fail fast while Redis is down (MO
+     * intake, the API): past it a command fails, and intake answers ESME_RX_T_APPN (the SMSC
+     * redelivers), HTTP 503. The workers' connections wait through an outage instead.
+     */
+    failFastTimeoutMs: z.number().int().min(100).max(60_000),
   }),
   smpp: z.object({
     /** One SMSC URL, or several separated by commas (each a connection with the settings below). */

@@ -61,7 +61,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
   }
   if (roles.includes('gateway')) {
     if (!config.smpp.url && !config.smpp.connections.length) throw new Error('SMPP_URL (smpp.url) or smpp.connections is not set');
-    const intakeRedis = conn(createFailFastConnection(target, 'simpair-gateway-intake'));
+    const intakeRedis = conn(createFailFastConnection(target, 'simpair-gateway-intake', { timeoutMs: config.redis.failFastTimeoutMs }));
     const mtBull = new Bull(config, conn(createWorkerConnection(target, 'simpair-gateway-mt')));
     const gateway = new Gateway({
       config,
@@ -70,7 +70,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
       moQueue: new Bull(config, intakeRedis).queue<MoMessage | MoBatch>(QUEUE.mo),
       worker: (name, processor) => mtBull.worker(name, processor),
       openSession: (sessionOptions) => new EsmeSession(sessionOptions),
-      intakeStoreRedis: conn(createFailFastConnection(target, 'simpair-gateway-intake-store', { autoPipelining: true })),
+      intakeStoreRedis: conn(createFailFastConnection(target, 'simpair-gateway-intake-store', { autoPipelining: true, timeoutMs: config.redis.failFastTimeoutMs })),
       mtStoreRedis: conn(createWorkerConnection(target, 'simpair-gateway-mt-store', { autoPipelining: true })),
       log: log.child({ role: 'gateway' }),
     });
@@ -79,7 +79,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     stops.unshift(() => gateway.stop()); // intake stops first on shutdown
   }
   if (roles.includes('api')) {
-    const redis = conn(createFailFastConnection(target, 'simpair-api'));
+    const redis = conn(createFailFastConnection(target, 'simpair-api', { timeoutMs: config.redis.failFastTimeoutMs }));
     const keys = createKeys(config.redis.keyPrefix);
     const apiLog = log.child({ role: 'api' });
     const scripts = registerScripts(redis);

@@ -29,6 +29,7 @@ describe('configuration', () => {
         relayReadBlockMs: c.webhooks.relayReadBlockMs,
         relayClaimIntervalMs: c.webhooks.relayClaimIntervalMs,
         gateway: c.gateway,
+        failFastTimeoutMs: c.redis.failFastTimeoutMs,
       },
       {
         enqueueTimeoutMs: 3000,
@@ -45,6 +46,7 @@ describe('configuration', () => {
         relayReadBlockMs: 1000,
         relayClaimIntervalMs: 10_000,
         gateway: { statusIntervalMs: 1000, reassemblySweepMs: 2000, backlogCheckMs: 500, routeMemory: 100_000 },
+        failFastTimeoutMs: 2000,
       },
     );
   });
