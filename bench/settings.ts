@@ -73,8 +73,8 @@ export const ROLE_ENV: Record<string, string> = {
   // The carrier's submit_sm rate limit (default 200 segments/s) would cap replies at ~66 pairs/s;
   // the simulator has no limit, so the benchmark measures simpair, not a configured throttle.
   SMPP_SEGMENTS_PER_SECOND: '100000',
-  // No expiry job fires during the run (a pair's delayed expiry would otherwise run as a no-op
-  // 120 s later, in whichever step happens to be running then).
+  // No payment window ends during the run (a pair's entry in the expiry set would otherwise be
+  // swept as a no-op 120 s later, in whichever step happens to be running then).
   PAYMENT_WINDOW_SECONDS: '600',
 };
 export const LOG_LEVEL = 'warn';
