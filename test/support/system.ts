@@ -35,8 +35,9 @@ export interface SystemOptions {
   redis?: Partial<RedisServerOptions>;
   /**
    * The simpair processes, started in this order; default one of role 'all'. When one serves the
-   * API, the system waits for its /readyz 200 and enrols SHOP42 through it; otherwise each
-   * process is only started ("simpair ready") and a test enrols what it needs in the store.
+   * API, SHOP42 is enrolled through it, after its /readyz 200 if some process runs a gateway
+   * (readiness needs a bind); without the API, each process is only started ("simpair ready") and
+   * a test enrols what it needs in the store.
    */
   simpair?: SimpairSpec[];
 }
@@ -104,7 +105,16 @@ async function start(opts: SystemOptions, started: Array<{ stop(): Promise<unkno
   }
   /** The process the admin API and readiness are asked of: the first that serves them. */
   const api = (): SimpairProcess => system.apps.find((p) => servesApi(p.role)) ?? system.app;
-  const ready = (what: string) => waitFor(what, async () => (await http('GET', `${api().baseUrl}/readyz`)).status === 200);
+  /**
+   * Readiness as the API tells it: /readyz 200 (Redis, and a bind that can send) with a gateway;
+   * without one (never ready then), the API reaching Redis (no 503 "store unavailable").
+   */
+  const ready = async (what: string): Promise<void> => {
+    const roles = system.apps.map((p) => p.role);
+    if (!roles.some(servesApi)) return;
+    if (roles.some((r) => r === 'all' || r === 'gateway')) await waitFor(what, async () => (await http('GET', `${api().baseUrl}/readyz`)).status === 200);
+    else await waitFor(`${what}: the API reaching Redis`, async () => [200, 404].includes((await system.admin('GET', '/v1/merchants/SHOP42')).status));
+  };
   let seq = 0;
   const prefix = opts.numberPrefix ?? '2547';
   const system: System = {
@@ -152,7 +162,7 @@ async function start(opts: SystemOptions, started: Array<{ stop(): Promise<unkno
       await old.kill();
       system.app = await launch(specs.get(old)!, { HTTP_PORT: String(old.httpPort) });
       system.apps[0] = system.app;
-      if (servesApi(system.app.role)) await ready('readiness after the restart');
+      await ready('readiness after the restart');
     },
     async restartSimulator() {
       const { smppPort, httpPort } = system.sim;
@@ -175,8 +185,8 @@ async function start(opts: SystemOptions, started: Array<{ stop(): Promise<unkno
       await redis.stop();
     },
   };
+  await ready('readiness');
   if (apps.some((p) => servesApi(p.role))) {
-    await ready('readiness');
     assert.equal((await system.admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
   }
   return system;
