@@ -35,9 +35,9 @@ export interface SystemOptions {
   redis?: Partial<RedisServerOptions>;
   /**
    * The simpair processes, started in this order; default one of role 'all'. When one serves the
-   * API, SHOP42 is enrolled through it, after its /readyz 200 if some process runs a gateway
-   * (readiness needs a bind); without the API, each process is only started ("simpair ready") and
-   * a test enrols what it needs in the store.
+   * API, the system waits until it is ready (see `ready` below) and enrols SHOP42 through it;
+   * without the API, each process is only started ("simpair ready") and a test enrols what it
+   * needs in the store.
    */
   simpair?: SimpairSpec[];
 }
