@@ -104,8 +104,13 @@ function camaraRoute(sim: SimulatorParts, pattern: string, withMaxAge: boolean, 
       let gone = false;
       res.on('close', () => (gone = true));
       const deliver = (a: CamaraAnswer) => {
-        if (gone || res.writableEnded) return; // the client gave up (its timeout fired): nothing was answered
-        if (isCheck && generation === sim.generation) {
+        const counted = isCheck && generation === sim.generation;
+        if (gone || res.writableEnded) {
+          // The client gave up (its timeout fired): nothing was answered.
+          if (counted) sim.counters.sim_swap_checks_abandoned++;
+          return;
+        }
+        if (counted) {
           sim.counters.sim_swap_checks++;
           if (a.status === 200 && (a.body as { swapped?: unknown }).swapped === true) sim.counters.sim_swap_swapped++;
         }

@@ -4,7 +4,8 @@
 // connections_refused: connections closed at once because their listener is down (downListeners);
 // submits_expired: accepted messages whose validity period ran out before delivery.
 // sim_swap_checks: every POST /sim-swap/check answered, errors included (a slow one once its late
-// answer goes out); sim_swap_swapped: those answered {"swapped": true}.
+// answer goes out); sim_swap_swapped: those answered {"swapped": true}; sim_swap_checks_abandoned:
+// checks whose client had gone when the answer was due (a slow one's timed out), not in sim_swap_checks.
 
 const NAMES = [
   'binds',
@@ -42,6 +43,7 @@ const NAMES = [
   'ussd_unmatched',
   'sim_swap_checks',
   'sim_swap_swapped',
+  'sim_swap_checks_abandoned',
 ] as const;
 
 export type CounterName = (typeof NAMES)[number];

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startSimulatorProcess } from '../../smsc-sim/harness';
 import { http } from '../support/http';
-import { ROOT, startRedis, startSimpair, type SimpairProcess } from '../support/processes';
+import { ROOT } from '../support/processes';
+import { startSystem, type System } from '../support/system';
 import { waitFor } from '../support/wait';
 import { launchBrowser, PAGE_WAIT_MS, type Browser } from './support/browser';
 
@@ -12,21 +12,16 @@ import { launchBrowser, PAGE_WAIT_MS, type Browser } from './support/browser';
 // free ports (redis-server, the simulator, simpair); the demo subscriber, her device and the
 // merchant are enrolled through the admin API; everything else happens by typing and clicking.
 
-type Sim = Awaited<ReturnType<typeof startSimulatorProcess>>;
-const TOKEN = 'browser-admin-token-0123456789';
 const PHONE = '254700000001';
 const DEVICE = '254700000002';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 describe('the simulator web page in a real browser', function () {
   this.timeout(180_000);
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let sim: Sim;
-  let app: SimpairProcess;
+  let sys: System;
   let browser: Browser;
   let page: Page;
 
-  const admin = (method: string, p: string, body?: unknown) => http(method, `${app.baseUrl}${p}`, body, { authorization: `Bearer ${TOKEN}` });
   const textOf = (name: string, role: 'list' | 'region' = 'list') => () => page.getByRole(role, { name }).innerText();
 
   async function send(handset: string, text: string): Promise<void> {
@@ -36,27 +31,17 @@ describe('the simulator web page in a real browser', function () {
 
   before(async () => {
     browser = await launchBrowser(); // first: a missing Chromium fails fast, with its own message
-    redis = await startRedis();
-    sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '50' } });
-    app = await startSimpair({
-      REDIS_URL: redis.url,
-      SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`,
-      SERVICE_NUMBER: '20555',
-      ADMIN_TOKEN: TOKEN,
-    });
-    await waitFor('simpair readiness', async () => (await http('GET', `${app.baseUrl}/readyz`)).status === 200);
-    assert.equal((await admin('POST', '/v1/subscribers', { msisdn: PHONE, balance: '100.00' })).status, 201);
-    assert.equal((await admin('POST', `/v1/subscribers/${PHONE}/devices`, { msisdn: DEVICE })).status, 201);
-    assert.equal((await admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
+    sys = await startSystem({ simEnv: { SIM_DELIVERY_RECEIPT_DELAY_MS: '50' } }); // ready, SHOP42 enrolled
+    // The page's demo handsets, so not sys.enrol's numbers.
+    assert.equal((await sys.admin('POST', '/v1/subscribers', { msisdn: PHONE, balance: '100.00' })).status, 201);
+    assert.equal((await sys.admin('POST', `/v1/subscribers/${PHONE}/devices`, { msisdn: DEVICE })).status, 201);
     page = await browser.context.newPage();
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   after(async () => {
     await browser?.close();
-    await app?.stop();
-    await sim?.stop();
-    await redis?.stop();
+    await sys?.stop();
   });
 
   it('pays with two typed messages, then shows queue full in the PDU log', async () => {
@@ -65,7 +50,7 @@ describe('the simulator web page in a real browser', function () {
     page.on('requestfailed', (req) => {
       if (!req.url().endsWith('/events')) failures.push(`request failed: ${req.url()}`);
     });
-    await page.goto(`${sim.baseUrl}/`);
+    await page.goto(`${sys.sim.baseUrl}/`);
     await waitFor('simpair bound on the page', textOf('ESME binds', 'region'), { accept: (t) => /simpair\s+transceiver/.test(t), timeoutMs: PAGE_WAIT_MS });
 
     await send('Phone (main SIM)', 'PAY 12.50 SHOP42');
@@ -85,13 +70,13 @@ describe('the simulator web page in a real browser', function () {
     // Fault switch: queue full refuses simpair's next reply; switched off, the retry gets through.
     const queueFull = page.getByRole('checkbox', { name: 'Queue full' });
     await queueFull.check();
-    await waitFor('the fault on in the simulator', async () => (await http<{ queueFull: boolean }>('GET', `${sim.baseUrl}/faults`)).body.queueFull);
+    await waitFor('the fault on in the simulator', async () => (await http<{ queueFull: boolean }>('GET', `${sys.sim.baseUrl}/faults`)).body.queueFull);
     await send('Phone (main SIM)', 'BAL');
     const log = await waitFor('ESME_RMSGQFUL in the PDU log', textOf('PDU log', 'region'), { accept: (t) => t.includes('ESME_RMSGQFUL'), timeoutMs: PAGE_WAIT_MS });
     assert.match(log, /submit_sm_resp/);
     assert.doesNotMatch(await textOf('Inbox of Phone (main SIM)')(), /Your balance/);
     await queueFull.uncheck();
-    await waitFor('the fault off in the simulator', async () => !(await http<{ queueFull: boolean }>('GET', `${sim.baseUrl}/faults`)).body.queueFull);
+    await waitFor('the fault off in the simulator', async () => !(await http<{ queueFull: boolean }>('GET', `${sys.sim.baseUrl}/faults`)).body.queueFull);
     await waitFor('the balance once the queue has room', textOf('Inbox of Phone (main SIM)'), { accept: (t) => /Your balance is 87\.50/.test(t), timeoutMs: 40_000 });
     const counters = await page.getByRole('region', { name: 'Counters' }).innerText();
     assert.match(counters, /submits queue full\s+[1-9]/);
@@ -103,7 +88,7 @@ describe('the simulator web page in a real browser', function () {
     page.on('pageerror', (err) => failures.push(err.message));
     const dev = 'Debit device (auxiliary SIM)';
     // The operator turns the bound device into a MAC device (a new deviceKey, with a PIN).
-    const rotated = await admin('POST', `/v1/subscribers/${PHONE}/devices/${DEVICE}/key`, { pin: '2468' });
+    const rotated = await sys.admin('POST', `/v1/subscribers/${PHONE}/devices/${DEVICE}/key`, { pin: '2468' });
     assert.equal(rotated.status, 200);
     const deviceKey = (rotated.body as { deviceKey: string }).deviceKey;
     await page.getByRole('textbox', { name: `Device key of ${dev}` }).fill(deviceKey);
@@ -120,7 +105,7 @@ describe('the simulator web page in a real browser', function () {
     await waitFor('counter 1 on the page', () => page.locator('.handset-device .signing-state').innerText(), { accept: (t) => t.endsWith('counter 1'), timeoutMs: PAGE_WAIT_MS });
 
     await page.getByRole('checkbox', { name: `Tamper with the MAC of ${dev}` }).check();
-    await waitFor('tamper on in the simulator', async () => (await http<{ tamper: boolean }>('GET', `${sim.baseUrl}/handsets/${DEVICE}/signing`)).body.tamper);
+    await waitFor('tamper on in the simulator', async () => (await http<{ tamper: boolean }>('GET', `${sys.sim.baseUrl}/handsets/${DEVICE}/signing`)).body.tamper);
     await send(dev, 'PAY 1.00 SHOP42');
     await waitFor('the refusal on the device', textOf(`Inbox of ${dev}`), { accept: (t) => t.includes('Payment refused.'), timeoutMs: PAGE_WAIT_MS });
     await waitFor('the alert on the phone', textOf('Inbox of Phone (main SIM)'), { accept: (t) => t.includes('A payment message from your device was refused.'), timeoutMs: PAGE_WAIT_MS });

@@ -5,7 +5,7 @@ import { QUEUE, type MoMessage } from '../../src/queues';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
-import { startRedis, startSimpair, type SimpairProcess } from '../support/processes';
+import { startSystem, type System } from '../support/system';
 import { waitFor } from '../support/wait';
 import { settledCheck } from '../support/ledger';
 
@@ -20,19 +20,19 @@ const QUEUE_PREFIX = '{simpair}';
 
 describe('four workers racing over 1,000 simultaneous pairs (integration)', function () {
   this.timeout(180_000);
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let sys: System;
   let client: Redis;
-  const workers: SimpairProcess[] = [];
 
   before(async () => {
-    redis = await startRedis();
-    client = redis.client();
+    // Workers only (no API: the test enrols in the store itself, and no gateway: the MOs go
+    // straight into the queue).
+    sys = await startSystem({ simpair: Array.from({ length: 4 }, () => ({ role: 'worker' as const, env: { WORKER_CONCURRENCY: '16' } })) });
+    client = sys.redis.client();
   });
 
   after(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
     client?.disconnect();
-    await redis?.stop();
+    await sys?.stop();
   });
 
   it('completes exactly 1,000 payments and leaves exact balances', async () => {
@@ -47,8 +47,6 @@ describe('four workers racing over 1,000 simultaneous pairs (integration)', func
       await store.createSubscriber({ msisdn: main, balanceMinor: OPENING_MINOR }, now);
       await store.bindDevice(main, { msisdn: `25475${String(i).padStart(7, '0')}` }, now);
     }
-
-    for (let i = 0; i < 4; i++) workers.push(await startSimpair({ REDIS_URL: redis.url, WORKER_CONCURRENCY: '16' }, 'worker'));
 
     // Each pair's two halves are adjacent in one addBulk, in random order, so that they are
     // picked up at the same moment by different workers.

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startSimulatorProcess } from '../../smsc-sim/harness';
 import { freePort } from '../../src/store/redis-server';
 import { http } from '../support/http';
-import { ROOT, startRedis, startSimpair } from '../support/processes';
+import { ROOT } from '../support/processes';
+import { startSystem } from '../support/system';
 import { waitFor } from '../support/wait';
 
 // Issue 4, start-up and operations: bad configuration refuses to start, Redis settings that break
@@ -13,6 +13,7 @@ import { waitFor } from '../support/wait';
 describe('start-up and operations checks (integration)', function () {
   this.timeout(90_000);
 
+  // Not on startSystem: a process that must refuse to start, run to its exit with spawnSync.
   it('refuses to start on unusable configuration and names the setting', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'main', 'all.ts')], {
       cwd: ROOT,
@@ -26,24 +27,18 @@ describe('start-up and operations checks (integration)', function () {
   });
 
   it('warns when Redis may evict keys or keeps no append-only file', async () => {
-    const redis = await startRedis({ appendonly: false, maxmemoryPolicy: 'allkeys-lru' });
-    const sim = await startSimulatorProcess();
-    const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}` });
+    const sys = await startSystem({ redis: { appendonly: false, maxmemoryPolicy: 'allkeys-lru' } });
     try {
-      assert.match(app.output(), /maxmemory-policy is allkeys-lru, not noeviction/);
-      assert.match(app.output(), /no append-only file/);
+      assert.match(sys.app.output(), /maxmemory-policy is allkeys-lru, not noeviction/);
+      assert.match(sys.app.output(), /no append-only file/);
     } finally {
-      await app.stop();
-      await sim.stop();
-      await redis.stop();
+      await sys.stop();
     }
   });
 
   it('serves /metrics from a gateway running alone when METRICS_PORT is set', async () => {
-    const redis = await startRedis();
-    const sim = await startSimulatorProcess();
     const metricsPort = await freePort();
-    const gw = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, METRICS_PORT: String(metricsPort) }, 'gateway');
+    const sys = await startSystem({ simpair: [{ role: 'gateway', env: { METRICS_PORT: String(metricsPort) } }] });
     try {
       const text = await waitFor('binds_up 1 in the gateway metrics', async () => {
         const r = await http<string>('GET', `http://127.0.0.1:${metricsPort}/metrics`);
@@ -51,53 +46,42 @@ describe('start-up and operations checks (integration)', function () {
       });
       assert.match(text, /simpair_mo_enqueued_total/);
     } finally {
-      await gw.stop();
-      await sim.stop();
-      await redis.stop();
+      await sys.stop();
     }
   });
 
   it('stays quiet about Redis configured as documented', async () => {
-    const redis = await startRedis();
-    const sim = await startSimulatorProcess();
-    const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}` });
+    const sys = await startSystem();
     try {
-      assert.doesNotMatch(app.output(), /warning/);
+      assert.doesNotMatch(sys.app.output(), /warning/);
     } finally {
-      await app.stop();
-      await sim.stop();
-      await redis.stop();
+      await sys.stop();
     }
   });
 
   it('turns readiness 503 while the bind or Redis is down and 200 after recovery', async () => {
-    const redis = await startRedis();
-    const smppPort = await freePort();
-    let sim = await startSimulatorProcess({ env: { SIM_SMPP_PORT: String(smppPort) } });
-    const app = await startSimpair({ REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${smppPort}` });
-    const ready = async () => (await http<{ reasons?: string[] }>('GET', `${app.baseUrl}/readyz`));
+    const sys = await startSystem();
+    const ready = async () => (await http<{ reasons?: string[] }>('GET', `${sys.app.baseUrl}/readyz`));
     try {
       await waitFor('ready', async () => (await ready()).status === 200);
-      sim.kill();
+      sys.sim.kill();
       const down = await waitFor('503 without a bind', async () => {
         const r = await ready();
         return r.status === 503 ? r : null;
       });
       assert.match(JSON.stringify(down.body.reasons), /no SMPP bind/);
-      sim = await startSimulatorProcess({ env: { SIM_SMPP_PORT: String(smppPort) } });
+      await sys.restartSimulator();
       await waitFor('200 after the SMSC is back', async () => (await ready()).status === 200, 20_000);
-      await redis.stop();
+      await sys.redis.stop();
       const noRedis = await waitFor('503 without Redis', async () => {
         const r = await ready();
         return r.status === 503 ? r : null;
       });
       assert.match(JSON.stringify(noRedis.body.reasons), /redis unavailable/);
-      await redis.start();
+      await sys.redis.start();
       await waitFor('200 after Redis is back', async () => (await ready()).status === 200, 20_000);
     } finally {
-      await app.stop();
-      await sim.stop();
-      await redis.stop();
+      await sys.stop();
     }
   });
 });

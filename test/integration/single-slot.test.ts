@@ -1,47 +1,34 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentError, EnrolmentStore } from '../../src/store/enrolment';
 import { ReassemblyStore } from '../../src/store/reassembly';
 import { freePort } from '../../src/store/redis-server';
+import { startRedis } from '../support/processes';
+import { waitFor } from '../support/wait';
 
 // Device binding, merchant creation and concatenated-MO reassembly against a real redis-server in
 // cluster mode (one node owning all 16384 slots): a script or MULTI whose keys are in more than one
 // hash slot is refused there with CROSSSLOT, exactly as on a real Redis Cluster. Each test also
 // checks the order of the one-slot steps that replaced the multi-slot scripts.
 
-async function startClusterNode(): Promise<{ port: number; child: ChildProcess }> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'simpair-cluster-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'), '--appendonly', 'no', '--save', ''],
-    { stdio: 'ignore' },
-  );
-  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
-  c.on('error', () => undefined);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      if (c.status !== 'ready') await c.connect();
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('redis-server (cluster mode) did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+// Not startSystem: these tests need only a redis-server (in cluster mode), no simulator or simpair.
+type ClusterNode = Awaited<ReturnType<typeof startRedis>>;
+
+/** A one-node cluster: a private redis-server in cluster mode that owns every slot itself. */
+async function startClusterNode(): Promise<ClusterNode> {
+  // The bus port named, not port + 10000: that is out of range for a free port above 55535.
+  const busPort = await freePort();
+  const node = await startRedis({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort)] });
+  const c = node.client();
+  try {
+    await c.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    await waitFor('cluster state ok', async () => String(await c.call('CLUSTER', 'INFO')).includes('cluster_state:ok'), 10_000);
+  } finally {
+    c.disconnect();
   }
-  await c.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-  while (!String(await c.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) {
-    if (Date.now() > deadline) throw new Error('cluster state not ok');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  c.disconnect();
-  return { port, child };
+  return node;
 }
 
 async function refusedWith(p: Promise<unknown>, code: string): Promise<void> {
@@ -50,7 +37,7 @@ async function refusedWith(p: Promise<unknown>, code: string): Promise<void> {
 
 describe('single-slot scripts and their step order (redis-server in cluster mode)', function () {
   this.timeout(30_000);
-  let node: { port: number; child: ChildProcess };
+  let node: ClusterNode;
   let redis: Redis;
   const keys = createKeys('sp');
   let store: EnrolmentStore;
@@ -61,18 +48,13 @@ describe('single-slot scripts and their step order (redis-server in cluster mode
 
   before(async () => {
     node = await startClusterNode();
-    redis = new Redis({ port: node.port, host: '127.0.0.1', maxRetriesPerRequest: null });
+    redis = node.client();
     store = new EnrolmentStore(redis, keys, registerScripts(redis));
     for (const m of [A, B, C]) await store.createSubscriber({ msisdn: m, balanceMinor: 0 }, Date.now());
   });
   after(async () => {
     redis?.disconnect();
-    if (node && node.child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        node.child.once('exit', () => resolve());
-        node.child.kill('SIGTERM');
-      });
-    }
+    await node?.stop();
   });
 
   it('the server refuses a script over two hash slots (CROSSSLOT), so the tests below prove single-slot', async () => {

@@ -145,9 +145,15 @@ describe('SMPP replies (integration)', function () {
       const help = await waitFor('the help reply queued', async () => (await app.mtMessages()).find((m) => m.to === stranger));
       assert.equal(help.kind, 'help');
       assert.ok(help.deadline && help.deadline - help.createdAt === HELP_DEADLINE_S * 1000, `help deadline ${HELP_DEADLINE_S} s after it was queued`);
-      // The outage outlasts the help's deadline, and the longest link wait of an attempt begun
-      // before it, then the transmitter may bind again.
-      await waitFor('the help reply past its deadline', async () => Date.now() > help.deadline! + LINK_WAIT_MS + 500, 10_000, 100);
+      // The outage lasts until simpair has failed the help as expired (its deadline passed with no
+      // link: the sender's first attempt after it fails the reply instead of sending it), then the
+      // transmitter may bind again. Attempts are 1, 2, 4, 8 s apart (back-off): the first after a
+      // 4 s deadline begins about 4 or 8.5 s after the help was queued.
+      const helpExpired = async () => {
+        const [r] = await app.replyRecords(stranger);
+        return r?.state === 'failed' && r.error === 'expired';
+      };
+      await waitFor('the help reply failed as expired during the outage', helpExpired, 25_000);
       const during = async (to: string) => (await app.replyRecords(to)).map((r) => r.state);
       assert.deepEqual(await during(main), ['queued'], 'the balance waits during the outage');
       assert.ok(['queued', 'failed'].includes((await during(stranger))[0]), 'the help was not sent during the outage');
@@ -155,10 +161,7 @@ describe('SMPP replies (integration)', function () {
 
       await waitFor('readiness 200 with the transmitter back', async () => (await app.readyz()).status === 200);
       await sys.nthMessage(main, 1, /balance/i);
-      await waitFor('the help reply failed as expired', async () => {
-        const [r] = await app.replyRecords(stranger);
-        return r?.state === 'failed' && r.error === 'expired';
-      });
+      await waitFor('the help reply still failed as expired with the link back', helpExpired);
       await sys.repliesDrained();
       assert.equal(await app.metric('simpair_mt_expired_total', 'kind="help"'), 1);
       assert.equal(await app.metric('simpair_mt_expired_total', 'kind="balance"'), 0);

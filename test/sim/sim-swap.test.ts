@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { startSimulatorProcess } from '../../smsc-sim/harness';
+import { waitFor } from '../support/wait';
 import { simulatorSuite } from './support/suite';
 
 // The operator SIM-swap API (CAMARA "SIM Swap" style, base URL <http>/sim-swap) and its controls:
@@ -224,8 +225,11 @@ describe('smsc-sim: operator SIM-swap API', function () {
     assert.deepEqual([r.status, r.body], [200, { swapped: true }]);
     assert.ok(took >= 9900 && took < 15000, `answered after ${took} ms`);
     assert.equal((await abandoned)?.name, 'TimeoutError');
-    await new Promise((done) => setTimeout(done, 200)); // the abandoned one's 10 s are over too
-    const counters = await api().get('/counters');
+    // The abandoned one's answer was due too (it may have reached the simulator after the other).
+    const counters = await waitFor('the abandoned check due, its client gone', async () => {
+      const c = await api().get('/counters');
+      return c.sim_swap_checks_abandoned === 1 ? c : null;
+    });
     assert.deepEqual([counters.sim_swap_checks, counters.sim_swap_swapped], [1, 1]);
   });
 
@@ -273,8 +277,7 @@ describe('smsc-sim: operator SIM-swap API', function () {
     try {
       const marked = await mark('now', `%2B${PHONE}`);
       await mark(null);
-      const until = Date.now() + 5000;
-      while (seen.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await waitFor('two handset events', async () => seen.length >= 2, 5000, 20);
       assert.deepEqual(seen, [marked, { msisdn: PHONE, swappedAt: null }]);
     } finally {
       abort.abort();

@@ -21,10 +21,19 @@ export async function startRedis(opts: Partial<RedisServerOptions> = {}): Promis
   return server;
 }
 
+/** A simpair program (src/main/<role>.ts): every role in one process, or one role alone. */
+export type SimpairRole = 'all' | 'api' | 'gateway' | 'worker';
+
+/** Whether a process of this role serves the admin API, /readyz and /metrics on its HTTP port. */
+export const servesApi = (role: SimpairRole): boolean => role === 'all' || role === 'api';
+
 export interface SimpairProcess {
   child: ChildProcess;
+  role: SimpairRole;
   httpPort: number;
   baseUrl: string;
+  /** Where it serves /metrics: its HTTP port with the API, else METRICS_PORT if set (else none). */
+  metricsUrl?: string;
   output(): string;
   /** SIGTERM and wait for exit (graceful shutdown). */
   stop(): Promise<number | null>;
@@ -42,7 +51,7 @@ export const FAST_ENV: Record<string, string> = {
 };
 
 /** Starts simpair roles (default: all in one process) as a child process and waits until ready. */
-export async function startSimpair(env: Record<string, string>, roles = 'all', timeoutMs = 20000): Promise<SimpairProcess> {
+export async function startSimpair(env: Record<string, string>, roles: SimpairRole = 'all', timeoutMs = 20000): Promise<SimpairProcess> {
   const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
   // node --import tsx, not the tsx command: that one runs the program in a second process, which a
   // SIGKILL of the first would orphan (a "crashed" gateway would keep running).
@@ -77,10 +86,14 @@ export async function startSimpair(env: Record<string, string>, roles = 'all', t
       child.once('exit', (code) => resolve(code));
       child.kill(sig);
     });
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+  const metricsUrl = servesApi(roles) ? `${baseUrl}/metrics` : env.METRICS_PORT ? `http://127.0.0.1:${env.METRICS_PORT}/metrics` : undefined;
   return {
     child,
+    role: roles,
     httpPort,
-    baseUrl: `http://127.0.0.1:${httpPort}`,
+    baseUrl,
+    ...(metricsUrl ? { metricsUrl } : {}),
     output: () => out,
     stop: () => exit('SIGTERM'),
     kill: async () => {

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
-import { startSimulatorProcess } from '../../smsc-sim/harness';
+import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
 import { QUEUE } from '../../src/queues';
 import { http } from './http';
-import { startRedis, startSimpair, type SimpairProcess } from './processes';
+import type { RedisServerOptions } from '../../src/store/redis-server';
+import { servesApi, startRedis, startSimpair, type SimpairProcess, type SimpairRole } from './processes';
 import { waitFor } from './wait';
 
-// The whole system for an end-to-end test file: a private redis-server, the simulator process and
-// simpair (all roles in one process), ready, with the merchant SHOP42 enrolled; plus the few
-// helpers every such test uses to talk to them.
+// The whole system for a test file that runs processes: a private redis-server, the simulator
+// process and simpair (by default all roles in one process; or several processes by role), ready,
+// with the merchant SHOP42 enrolled; plus the few helpers every such test uses to talk to them.
 
 export const E2E_TOKEN = 'e2e-admin-token-0123456789';
 
@@ -17,10 +18,37 @@ export interface InboxMessage {
   state: string;
 }
 
+/** One simpair process of a system: its role, and settings of its own on top of the system's. */
+export interface SimpairSpec {
+  role: SimpairRole;
+  env?: Record<string, string>;
+}
+
+export interface SystemOptions {
+  /** simpair settings, for every simpair process. */
+  env?: Record<string, string>;
+  /** simpair settings that need the simulator's address (e.g. its SIM-swap API). */
+  envFromSim?: (sim: { baseUrl: string }) => Record<string, string>;
+  simEnv?: Record<string, string>;
+  numberPrefix?: string;
+  /** The redis-server's settings; only tests of simpair's start-up checks about Redis change them. */
+  redis?: Partial<RedisServerOptions>;
+  /**
+   * The simpair processes, started in this order; default one of role 'all'. When one serves the
+   * API, the system waits until it is ready (see `ready` below) and enrols SHOP42 through it;
+   * without the API, each process is only started ("simpair ready") and a test enrols what it
+   * needs in the store.
+   */
+  simpair?: SimpairSpec[];
+}
+
 export interface System {
   redis: Awaited<ReturnType<typeof startRedis>>;
-  sim: Awaited<ReturnType<typeof startSimulatorProcess>>;
+  sim: SimulatorProcess;
+  /** The first simpair process. */
   app: SimpairProcess;
+  /** Every simpair process, `app` first, those added by startSimpair after. */
+  apps: SimpairProcess[];
   admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   inbox(msisdn: string): Promise<InboxMessage[]>;
   /** Injects an SMS and asserts the gateway acknowledged it. */
@@ -28,40 +56,76 @@ export interface System {
   /** Waits for the n-th message (1-based) of a handset's inbox to match; returns its text. */
   nthMessage(msisdn: string, n: number, pattern: RegExp): Promise<string>;
   balance(msisdn: string): Promise<string>;
-  /** Sum of a Prometheus counter's series whose labels contain `labels` (e.g. 'reason="x"'). */
-  metric(name: string, labels?: string): Promise<number>;
+  /** Sum of a Prometheus counter's series whose labels contain `labels` (e.g. 'reason="x"'), from `app` unless told. */
+  metric(name: string, labels?: string, from?: SimpairProcess): Promise<number>;
   /** A fresh subscriber (balance `amount`) with one bound device; numbers unique per system. */
   enrol(amount?: string): Promise<{ main: string; device: string }>;
-  /** kill -9 of simpair, then a fresh start with the same settings (a crash and a restart). */
+  /** Starts one more simpair process on this system (stopped with it). */
+  startSimpair(spec: SimpairSpec): Promise<SimpairProcess>;
+  /** kill -9 of `app`, then a fresh start with the same settings (a crash and a restart). */
   crashAndRestart(): Promise<void>;
+  /**
+   * A fresh simulator with the same settings on the same SMPP and HTTP ports (so simpair's
+   * SMPP_URL reaches it), once the current one is stopped or killed (or stopping it first).
+   */
+  restartSimulator(): Promise<void>;
   /** Waits until no reply is waiting, running or scheduled for a retry (negative checks need it). */
   repliesDrained(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startSystem(
-  opts: {
-    env?: Record<string, string>;
-    /** simpair settings that need the simulator's address (e.g. its SIM-swap API). */
-    envFromSim?: (sim: { baseUrl: string }) => Record<string, string>;
-    simEnv?: Record<string, string>;
-    numberPrefix?: string;
-  } = {},
-): Promise<System> {
-  const redis = await startRedis();
-  const sim = await startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20', ...opts.simEnv } });
-  const appEnv = { REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, SERVICE_NUMBER: '20555', ADMIN_TOKEN: E2E_TOKEN, ...opts.env, ...opts.envFromSim?.(sim) };
-  const app = await startSimpair(appEnv);
+export async function startSystem(opts: SystemOptions = {}): Promise<System> {
+  const started: Array<{ stop(): Promise<unknown> }> = [];
+  try {
+    return await start(opts, started);
+  } catch (err) {
+    // A system that did not come up leaves no process behind (the latest started stops first).
+    for (const p of started.reverse()) await p.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function start(opts: SystemOptions, started: Array<{ stop(): Promise<unknown> }>): Promise<System> {
+  const redis = await startRedis(opts.redis);
+  started.push(redis);
+  const simEnv = { SIM_DELIVERY_RECEIPT_DELAY_MS: '20', ...opts.simEnv };
+  const sim = await startSimulatorProcess({ env: simEnv });
+  started.push(sim);
+  const baseEnv = { REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, SERVICE_NUMBER: '20555', ADMIN_TOKEN: E2E_TOKEN, ...opts.env, ...opts.envFromSim?.(sim) };
+  const specs = new Map<SimpairProcess, SimpairSpec>();
+  const launch = async (spec: SimpairSpec, extra: Record<string, string> = {}): Promise<SimpairProcess> => {
+    const p = await startSimpair({ ...baseEnv, ...spec.env, ...extra }, spec.role);
+    specs.set(p, spec);
+    return p;
+  };
+  const apps: SimpairProcess[] = [];
+  for (const spec of opts.simpair ?? [{ role: 'all' }]) {
+    apps.push(await launch(spec));
+    started.push(apps[apps.length - 1]);
+  }
+  /** The process the admin API and readiness are asked of: the first that serves them. */
+  const api = (): SimpairProcess => system.apps.find((p) => servesApi(p.role)) ?? system.app;
+  /**
+   * Readiness as the API tells it: /readyz 200 (Redis, and a bind that can send) with a gateway;
+   * without one (never ready then), the API reaching Redis (no 503 "store unavailable").
+   */
+  const ready = async (what: string): Promise<void> => {
+    const roles = system.apps.map((p) => p.role);
+    if (!roles.some(servesApi)) return;
+    if (roles.some((r) => r === 'all' || r === 'gateway')) await waitFor(what, async () => (await http('GET', `${api().baseUrl}/readyz`)).status === 200);
+    else await waitFor(`${what}: the API reaching Redis`, async () => [200, 404].includes((await system.admin('GET', '/v1/merchants/SHOP42')).status));
+  };
   let seq = 0;
   const prefix = opts.numberPrefix ?? '2547';
   const system: System = {
     redis,
     sim,
-    app,
-    admin: (method, path, body) => http(method, `${app.baseUrl}${path}`, body, { authorization: `Bearer ${E2E_TOKEN}` }),
-    inbox: async (msisdn) => (await http<{ messages: InboxMessage[] }>('GET', `${sim.baseUrl}/handsets/${msisdn}/inbox`)).body.messages,
+    app: apps[0],
+    apps,
+    admin: (method, path, body) => http(method, `${api().baseUrl}${path}`, body, { authorization: `Bearer ${E2E_TOKEN}` }),
+    inbox: async (msisdn) => (await http<{ messages: InboxMessage[] }>('GET', `${system.sim.baseUrl}/handsets/${msisdn}/inbox`)).body.messages,
     async sendSms(from, text, extra = {}) {
-      const r = await http<{ statusName: string }>('POST', `${sim.baseUrl}/mo`, { from, text, ...extra });
+      const r = await http<{ statusName: string }>('POST', `${system.sim.baseUrl}/mo`, { from, text, ...extra });
       assert.equal(r.body.statusName, 'ESME_ROK', `MO from ${from} acknowledged`);
     },
     nthMessage: (msisdn, n, pattern) =>
@@ -70,8 +134,9 @@ export async function startSystem(
         return m.length >= n && pattern.test(m[n - 1].text) ? m[n - 1].text : null;
       }),
     balance: async (msisdn) => (await system.admin<{ balance: { amount: string } }>('GET', `/v1/subscribers/${msisdn}`)).body.balance.amount,
-    async metric(name, labels = '') {
-      const text = (await http<string>('GET', `${app.baseUrl}/metrics`)).body;
+    async metric(name, labels = '', from = system.app) {
+      assert.ok(from.metricsUrl, `simpair (${from.role}) serves no /metrics: give it METRICS_PORT`);
+      const text = (await http<string>('GET', from.metricsUrl)).body;
       let sum = 0;
       for (const line of text.split('\n')) {
         const m = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
@@ -87,10 +152,22 @@ export async function startSystem(
       assert.equal((await system.admin('POST', `/v1/subscribers/${main}/devices`, { msisdn: device })).status, 201);
       return { main, device };
     },
+    async startSimpair(spec) {
+      const p = await launch(spec);
+      system.apps.push(p);
+      return p;
+    },
     async crashAndRestart() {
-      await system.app.kill();
-      system.app = await startSimpair({ ...appEnv, HTTP_PORT: String(system.app.httpPort) });
-      await waitFor('readiness after the restart', async () => (await http('GET', `${system.app.baseUrl}/readyz`)).status === 200);
+      const old = system.app;
+      await old.kill();
+      system.app = await launch(specs.get(old)!, { HTTP_PORT: String(old.httpPort) });
+      system.apps[0] = system.app;
+      await ready('readiness after the restart');
+    },
+    async restartSimulator() {
+      const { smppPort, httpPort } = system.sim;
+      await system.sim.stop();
+      system.sim = await startSimulatorProcess({ env: { ...simEnv, SIM_SMPP_PORT: String(smppPort), SIM_HTTP_PORT: String(httpPort) } });
     },
     async repliesDrained() {
       const client = redis.client();
@@ -103,13 +180,15 @@ export async function startSystem(
       }
     },
     async stop() {
-      await system.app.stop();
-      await sim.stop();
+      await Promise.all(system.apps.map((p) => p.stop()));
+      await system.sim.stop();
       await redis.stop();
     },
   };
-  await waitFor('readiness', async () => (await http('GET', `${app.baseUrl}/readyz`)).status === 200);
-  assert.equal((await system.admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
+  await ready('readiness');
+  if (apps.some((p) => servesApi(p.role))) {
+    assert.equal((await system.admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
+  }
   return system;
 }
 
