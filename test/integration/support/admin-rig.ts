@@ -256,6 +256,20 @@ export class OperatorsRig {
     return msisdn;
   }
 
+  /**
+   * Presents each token to a process once and waits until it has logged each wrong one (its log
+   * lines arrive through a pipe); returns its output then.
+   */
+  async presentTokens(proc: SimpairProcess, tokens: string[]): Promise<string> {
+    const logged = () => proc.output().split('invalid bearer token').length - 1;
+    let wrong = logged();
+    for (const token of tokens) {
+      const res = await call(proc.httpPort, 'GET', '/v1/merchants/NONE1', { token });
+      if (res.status === 401) wrong += 1;
+    }
+    return waitFor(`${wrong} wrong tokens logged`, async () => (logged() >= wrong ? proc.output() : null));
+  }
+
   /** The whole audit log, read as viewer. */
   async allAudit(port = this.api.httpPort): Promise<Body[]> {
     const res = await call(port, 'GET', '/v1/audit?limit=500', { token: T.audit });
