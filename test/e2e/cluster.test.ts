@@ -53,12 +53,15 @@ describe('Redis Cluster: two gateways, four workers, three masters with a replic
 
   it('the money side through the API: enrolment with an opening balance, a credit, a refund, the ledger check and its entries, the audit log', async () => {
     const api = <T>(method: string, path: string, body?: unknown) => http<T>(method, `${rig.baseUrl}${path}`, body, { authorization: `Bearer ${TOKEN}` });
+    // A payment of its own to refund, whatever ran before: one pair through the simulator.
+    const [payer] = await rig.enrol(1);
+    for (const from of [payer.main, payer.device]) assert.equal((await http('POST', `${rig.sim.baseUrl}/mo`, { from, text: 'PAY 2.00 SHOP42' })).status, 200);
     const main = '254899000001';
     assert.equal((await api('POST', '/v1/subscribers', { msisdn: main, balance: '50.00' })).status, 201);
     assert.equal((await api('POST', `/v1/subscribers/${main}/credits`, { amount: '25.00', reference: 'c-1' })).status, 201);
-    const { body } = await api<{ payments: Array<{ id: string; state: string; main?: string }> }>('GET', `/v1/payments?msisdn=${rig.people[0].main}&state=completed`);
-    const paid = body.payments[0];
-    assert.ok(paid, 'a completed payment of the stream');
+    const paid = await waitFor('the pair completed', async () => (await api<{ payments: Array<{ id: string; state: string }> }>('GET', `/v1/payments?msisdn=${payer.main}&state=completed`)).body.payments[0]);
+    // The refund is taken from the merchant's balance: its side of the payment must have landed.
+    await waitFor('the payment settled on the merchant side', async () => (await api<{ pending: number }>('GET', '/v1/ledger/verify')).body.pending === 0);
     const refund = await api<{ amount: { amount: string } }>('POST', `/v1/payments/${paid.id}/refunds`, { amount: '1.00', reference: 'rf-cluster' });
     assert.equal(refund.status, 201, JSON.stringify(refund.body));
     assert.equal((await api('POST', `/v1/payments/${paid.id}/refunds`, { amount: '1.00', reference: 'rf-cluster' })).status, 200, 'a replay answers the same refund');

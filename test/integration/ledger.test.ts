@@ -195,6 +195,10 @@ describe('ledger: the journal (integration)', function () {
   });
 
   it('pages the journal oldest first with a cursor, and entries never change', async () => {
+    // More than a page or two of entries, whatever ran before.
+    const main = '254711000004';
+    await enrol.createSubscriber({ msisdn: main, balanceMinor: 1000 }, Date.now());
+    for (let i = 1; i <= 10; i += 1) await enrol.credit(main, `page-${i}`, 100);
     const all = (await journal.list({ limit: 1000 })).entries;
     assert.ok(all.length > 10);
     const pages = [];

@@ -71,8 +71,6 @@ export class FaultRig {
   sim!: Sim;
   client!: Redis;
   readonly processes = new Map<string, SimpairProcess>();
-  /** The subscribers of the latest scenario (the first `pairs` of them paid once each). */
-  people: Array<{ main: string; device: string }> = [];
   private smppPort = 0;
   private generation = 0;
   private env: Record<string, string> = {};
@@ -162,7 +160,6 @@ export class FaultRig {
     const started = Date.now();
     await http('POST', `${this.sim.baseUrl}/reset`);
     const people = await this.enrol(opts.pairs + opts.unmatched);
-    this.people = people;
     const mos: Array<{ from: string; text: string; main: string; kind: 'request' | 'device' }> = [];
     people.forEach((p, i) => {
       const text = `PAY ${(i % 50) + 1}.00 SHOP42`;
