@@ -29,6 +29,12 @@ describe('the simulator web page in a real browser', function () {
     await page.getByRole('button', { name: `Send from ${handset}` }).click();
   }
 
+  /** Opens the page afresh (each test stands alone) and waits until it shows simpair bound. */
+  async function openPage(): Promise<void> {
+    await page.goto(`${sys.sim.baseUrl}/`);
+    await waitFor('simpair bound on the page', textOf('ESME binds', 'region'), { accept: (t) => /simpair\s+transceiver/.test(t), timeoutMs: PAGE_WAIT_MS });
+  }
+
   before(async () => {
     browser = await launchBrowser(); // first: a missing Chromium fails fast, with its own message
     sys = await startSystem({ simEnv: { SIM_DELIVERY_RECEIPT_DELAY_MS: '50' } }); // ready, SHOP42 enrolled
@@ -50,8 +56,7 @@ describe('the simulator web page in a real browser', function () {
     page.on('requestfailed', (req) => {
       if (!req.url().endsWith('/events')) failures.push(`request failed: ${req.url()}`);
     });
-    await page.goto(`${sys.sim.baseUrl}/`);
-    await waitFor('simpair bound on the page', textOf('ESME binds', 'region'), { accept: (t) => /simpair\s+transceiver/.test(t), timeoutMs: PAGE_WAIT_MS });
+    await openPage();
 
     await send('Phone (main SIM)', 'PAY 12.50 SHOP42');
     await waitFor("the phone's confirmation code", textOf('Inbox of Phone (main SIM)'), { accept: (t) => /code [A-Z0-9]{6}/.test(t), timeoutMs: PAGE_WAIT_MS });
@@ -86,6 +91,7 @@ describe('the simulator web page in a real browser', function () {
   it('a MAC device provisioned on the page signs its payment; tampered, it is refused and the phone alerted', async () => {
     const failures: string[] = [];
     page.on('pageerror', (err) => failures.push(err.message));
+    await openPage();
     const dev = 'Debit device (auxiliary SIM)';
     // The operator turns the bound device into a MAC device (a new deviceKey, with a PIN).
     const rotated = await sys.admin('POST', `/v1/subscribers/${PHONE}/devices/${DEVICE}/key`, { pin: '2468' });
