@@ -8,7 +8,7 @@ import { openApiPath } from '../../src/http/openapi';
 import type { ApiRoute } from '../../src/http/registry';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
-import { http } from '../support/http';
+import { http, httpAnswer } from '../support/http';
 import { codeOf, E2E_TOKEN, startSystem, type System } from '../support/system';
 
 // Every route the OpenAPI document names, called on a running system (simpair as its own process,
@@ -82,12 +82,8 @@ describe('OpenAPI: every documented route answers as documented (whole system)',
     for (const r of ordered) {
       const { path, body } = callOf(r);
       const what = `${r.method.toUpperCase()} ${path}`;
-      const res = await fetch(`${sys.app.baseUrl}${path}`, {
-        method: r.method.toUpperCase(),
-        headers: { authorization: `Bearer ${E2E_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await res.text();
+      const res = await httpAnswer(r.method.toUpperCase(), `${sys.app.baseUrl}${path}`, body || undefined, { authorization: `Bearer ${E2E_TOKEN}` });
+      const text = res.text;
       assert.notEqual(res.status, 404, `${what}: 404 ${text}`);
       const listed = Object.keys(doc.paths[openApiPath(r.path)][r.method].responses);
       assert.ok(listed.includes(String(res.status)), `${what}: ${res.status} is not documented (${listed.join(', ')}): ${text}`);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { http } from '../support/http';
 import { waitFor } from '../support/wait';
 import { codeOf, startSystem, type System } from '../support/system';
 

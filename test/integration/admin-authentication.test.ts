@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { http } from '../support/http';
+import { http, httpAnswer } from '../support/http';
 import { adminRig, paymentId, TOKEN, type Body } from './support/admin-rig';
 
 // Who may use the admin API at all (in-process, real redis): the bearer token, and failing closed.
@@ -9,10 +9,10 @@ describe('admin API: authentication (in-process, real redis)', function () {
   const rig = adminRig();
 
   it('401 with WWW-Authenticate: Bearer when the token is missing', async () => {
-    const res = await fetch(`${rig.base}/v1/merchants/SHOP1`);
+    const res = await httpAnswer('GET', `${rig.base}/v1/merchants/SHOP1`);
     assert.equal(res.status, 401);
-    assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer\b/);
-    assert.deepEqual(await res.json(), { error: 'missing bearer token' });
+    assert.match(res.headers['www-authenticate'] ?? '', /^Bearer\b/);
+    assert.deepEqual(res.body, { error: 'missing bearer token' });
   });
 
   it('401 for a wrong token of any length, and for another scheme', async () => {

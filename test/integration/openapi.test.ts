@@ -11,7 +11,7 @@ import { CONSOLE_CSP } from '../../src/http/console';
 import { openApiPath } from '../../src/http/openapi';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
-import { http } from '../support/http';
+import { http, httpAnswer } from '../support/http';
 import { startRedis } from '../support/processes';
 import { servedRoutes } from '../support/served-routes';
 
@@ -141,16 +141,16 @@ describe('OpenAPI document (in-process, real redis)', function () {
   });
 
   it('serves the console with a strict Content-Security-Policy and no inline script', async () => {
-    const res = await fetch(`${base}/console/`);
+    const res = await httpAnswer('GET', `${base}/console/`);
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get('content-security-policy'), CONSOLE_CSP);
+    assert.equal(res.headers['content-security-policy'], CONSOLE_CSP);
     assert.match(CONSOLE_CSP, /script-src 'self'(;|$)/);
-    assert.equal(res.headers.get('x-frame-options'), 'DENY');
-    const html = await res.text();
+    assert.equal(res.headers['x-frame-options'], 'DENY');
+    const html = res.text;
     assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, 'every script has a src');
     assert.doesNotMatch(html, /\son[a-z]+=|style=|https?:\/\//i, 'no inline handlers, styles or foreign URLs');
-    const js = await fetch(`${base}/console/js/main.js`);
-    assert.match(js.headers.get('content-type') ?? '', /javascript/);
-    assert.equal((await fetch(`${base}/console/../package.json`)).status, 404);
+    const js = await httpAnswer('GET', `${base}/console/js/main.js`);
+    assert.match(js.headers['content-type'] ?? '', /javascript/);
+    assert.equal((await http('GET', `${base}/console/../package.json`)).status, 404);
   });
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { simulatorSuite } from './support/suite';
-import { httpClient } from '../support/http';
 import { waitFor } from '../support/wait';
 import { fromUcs2, type RawPdu, ucs2 } from './support/wire';
 
@@ -8,7 +7,7 @@ const MAIN = '254711000001';
 
 describe('smsc-sim: MO injection and redelivery', function () {
   this.timeout(20000);
-  const { api, connect, sim } = simulatorSuite({ SIM_MO_RESPONSE_TIMEOUT_MS: '800', SIM_REDELIVERY_DELAY_MS: '50' });
+  const { api, connect } = simulatorSuite({ SIM_MO_RESPONSE_TIMEOUT_MS: '800', SIM_REDELIVERY_DELAY_MS: '50' });
   const isMo = (p: RawPdu) => !!p.deliver && (p.deliver.esmClass & 0x04) === 0;
 
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import * as smpp from 'smpp';
 import type { Esme } from './support/esme';
 import { simulatorSuite } from './support/suite';
-import { httpClient } from '../support/http';
 import { waitFor } from '../support/wait';
 import type { RawPdu } from './support/wire';
 
@@ -21,7 +20,7 @@ interface LogEntry {
 describe('smsc-sim: crafted PDUs (POST /pdu) and the PDU log', function () {
   this.timeout(20000);
   // No redelivery delay: a probe that were redelivered would be back before the next request.
-  const { api, connect, sim } = simulatorSuite({ SIM_MO_RESPONSE_TIMEOUT_MS: '800', SIM_REDELIVERY_DELAY_MS: '0' });
+  const { api, connect } = simulatorSuite({ SIM_MO_RESPONSE_TIMEOUT_MS: '800', SIM_REDELIVERY_DELAY_MS: '0' });
   const deliverSms = (e: Esme) => e.raw.filter((p: RawPdu) => p.commandId === 0x00000005);
 
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
 import { bound } from './support/esme';
-import { httpClient } from '../support/http';
+import { http, httpClient } from '../support/http';
 
 describe('smsc-sim: HTTP contract and process lifecycle', function () {
   this.timeout(20000);
@@ -22,13 +22,13 @@ describe('smsc-sim: HTTP contract and process lifecycle', function () {
     assert.ok(missing.body.error);
     assert.equal((await api().send('GET', '/mo/mo-999')).status, 404);
 
-    const badJson = await fetch(`${sim.baseUrl}/mo`, { method: 'POST', body: '{"from":', headers: { 'content-type': 'application/json' } });
+    const badJson = await http('POST', `${sim.baseUrl}/mo`, '{"from":');
     assert.equal(badJson.status, 400);
-    assert.deepEqual(await badJson.json(), { error: 'invalid JSON' });
+    assert.deepEqual(badJson.body, { error: 'invalid JSON' });
 
-    const huge = await fetch(`${sim.baseUrl}/mo`, { method: 'POST', body: JSON.stringify({ from: '1', text: 'x'.repeat(1024 * 1024) }) });
+    const huge = await http<{ error?: string }>('POST', `${sim.baseUrl}/mo`, { from: '1', text: 'x'.repeat(1024 * 1024) });
     assert.equal(huge.status, 413);
-    assert.ok(((await huge.json()) as { error?: string }).error);
+    assert.ok(huge.body.error);
   });
 
   it('validates and applies faults, and POST /reset clears faults and counters', async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Esme } from './support/esme';
 import { simulatorSuite } from './support/suite';
-import { httpClient } from '../support/http';
 import { waitFor } from '../support/wait';
 import { MENU, runMenu } from './support/ussd-menu';
 import type { RawDeliverSm, RawPdu } from './support/wire';
@@ -29,7 +28,7 @@ interface Session {
 
 describe('smsc-sim: USSD sessions', function () {
   this.timeout(20000);
-  const { api, connect, sim } = simulatorSuite({ SIM_REDELIVERY_DELAY_MS: '20', SIM_DELIVERY_RECEIPT_DELAY_MS: '20' });
+  const { api, connect } = simulatorSuite({ SIM_REDELIVERY_DELAY_MS: '20', SIM_DELIVERY_RECEIPT_DELAY_MS: '20' });
   const ussdDelivers = (e: Esme): RawDeliverSm[] => e.raw.filter((p: RawPdu) => p.deliver?.serviceType === 'USSD').map((p) => p.deliver!);
   const session = (id: string): Promise<Session> => api().get(`/ussd/sessions/${id}`);
   const until = (what: string, id: string, pred: (s: Session) => boolean) =>

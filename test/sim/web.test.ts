@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startSimulatorProcess, type SimulatorProcess } from '../../smsc-sim/harness';
 import { bound, deadline, type Esme } from './support/esme';
-import { httpClient } from '../support/http';
+import { http, httpAnswer, httpClient } from '../support/http';
 import { waitFor } from '../support/wait';
 
 // The web page's server side: its files (same-origin only) and the server-sent event stream.
@@ -74,18 +74,18 @@ describe('smsc-sim: web page files and the event stream', function () {
   });
 
   it('serves the page and its files with a same-origin content policy, and nothing outside web/', async () => {
-    const page = await fetch(`${sim.baseUrl}/`);
+    const page = await httpAnswer('GET', `${sim.baseUrl}/`);
     assert.equal(page.status, 200);
-    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
-    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
-    const html = await page.text();
+    assert.match(page.headers['content-type'] ?? '', /^text\/html/);
+    assert.match(String(page.headers['content-security-policy'] ?? ''), /default-src 'self'/);
+    const html = page.text;
     assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'no external resources');
     for (const file of ['app.js', 'handsets.js', 'network.js', 'api.js', 'style.css']) {
-      const res = await fetch(`${sim.baseUrl}/web/${file}`);
+      const res = await httpAnswer('GET', `${sim.baseUrl}/web/${file}`);
       assert.equal(res.status, 200, file);
-      assert.doesNotMatch(await res.text(), /https?:\/\//, `${file} refers to no other origin`);
+      assert.doesNotMatch(res.text, /https?:\/\//, `${file} refers to no other origin`);
     }
-    for (const p of ['/web/..%2Fmain.ts', '/web/%2e%2e%2fREADME.md', '/web/nope.js', '/web/README.md']) assert.equal((await fetch(sim.baseUrl + p)).status, 404, p);
+    for (const p of ['/web/..%2Fmain.ts', '/web/%2e%2e%2fREADME.md', '/web/nope.js', '/web/README.md']) assert.equal((await http('GET', sim.baseUrl + p)).status, 404, p);
     assert.deepEqual((await api().get('/ui/config')).handsets.map((h: { msisdn: string; label: string }) => [h.msisdn, h.label]), [
       ['254799000001', 'Phone (main SIM)'],
       ['254700000002', 'Debit device (auxiliary SIM)'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
@@ -13,7 +13,7 @@ import { adminRouter } from '../../../src/http/admin';
 import { createKeys, type Keys } from '../../../src/store/keys';
 import { registerScripts, type ScriptClient } from '../../../src/store/scripts';
 import type { RedisServer } from '../../../src/store/redis-server';
-import { http } from '../../support/http';
+import { http, httpAnswer } from '../../support/http';
 import { startRedis, startSimpair, type SimpairProcess } from '../../support/processes';
 import { waitFor } from '../../support/wait';
 
@@ -177,36 +177,13 @@ export interface Answer {
   text: string;
 }
 
-/**
- * One HTTP request with node:http rather than test/support/http.ts (fetch), because the client's
- * source address must be chosen (`from`) to test the per-address rule for failed authentications.
- */
-export function call(port: number, method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string>; from?: string } = {}): Promise<Answer> {
-  const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-  const headers: Record<string, string> = {
-    ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
-    ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-    ...opts.headers,
-  };
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers, localAddress: opts.from ?? '127.0.0.1', agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => {
-        let body: Body = {};
-        try {
-          body = text ? (JSON.parse(text) as Body) : {};
-        } catch {
-          body = { text };
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text });
-      });
-    });
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+/** One request to a process on loopback, as `token`, from the source address `from` (default 127.0.0.1). */
+export async function call(port: number, method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string>; from?: string } = {}): Promise<Answer> {
+  const auth: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
+  const res = await httpAnswer<unknown>(method, `http://127.0.0.1:${port}${path}`, opts.body, { ...auth, ...opts.headers }, { from: opts.from ?? '127.0.0.1' });
+  // Answers that are not a JSON object are kept as { text } so that tests read every body alike.
+  const body = res.body !== null && typeof res.body === 'object' ? (res.body as Body) : res.text ? { text: res.text } : {};
+  return { status: res.status, headers: res.headers, body, text: res.text };
 }
 
 /** [operator, role, action, target] of audit entries, the shape the tests compare. */

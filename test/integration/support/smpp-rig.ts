@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { startSimulatorProcess, type SimulatorProcess } from '../../../smsc-sim/harness';
 import type { MoMessage, MtJob, MtMessage } from '../../../src/queues';
-import { http } from '../../support/http';
+import { http, httpAnswer } from '../../support/http';
 import { startRedis, startSimpair, type SimpairProcess } from '../../support/processes';
 import { waitFor } from '../../support/wait';
 import type { BindLogEntry } from '../../../smsc-sim/binds';
@@ -111,9 +111,8 @@ export class AppApi {
   ) {}
 
   async readyz(): Promise<Readiness> {
-    const res = await fetch(`${this.proc.baseUrl}/readyz`);
-    const raw = await res.text();
-    return { status: res.status, body: JSON.parse(raw) as Readiness['body'], raw };
+    const res = await httpAnswer('GET', `${this.proc.baseUrl}/readyz`);
+    return { status: res.status, body: JSON.parse(res.text) as Readiness['body'], raw: res.text };
   }
 
   /** Sum of the series of a Prometheus metric whose label set matches `labels` (substring or RegExp). */
