@@ -3,6 +3,7 @@ import type { Keys } from './keys';
 import type { ScriptClient } from './scripts';
 import { LedgerOutbox } from './ledger-outbox';
 import type { Device, SubscriberView } from '../domain/decide';
+import type { DeviceMac } from '../domain/view';
 import type { Decision, Reply, SubscriberChanges } from '../domain/decision';
 import { isTerminal } from '../domain/payment';
 import type { Payment } from '../domain/payment';
@@ -156,7 +157,7 @@ export class PaymentStore {
         msisdn: d.msisdn,
         imsi: d.imsi,
         active: d.active !== false,
-        ...(state.sealedKey ? { mac: { key: this.sealer.open(state.sealedKey, main, d.msisdn), counter: state.counter, refusals: state.refusals } } : {}),
+        ...(state.sealedKey ? { mac: this.macOf(state.sealedKey, main, d.msisdn, state.counter, state.refusals) } : {}),
         ...(state.suspended ? { suspended: true } : {}),
       });
     }
@@ -176,6 +177,24 @@ export class PaymentStore {
       version: Number(sub.version ?? 0),
     };
     return { view, applied: applied ? readAppliedRecord(applied) : null };
+  }
+
+  /**
+   * A MAC device's state for the decision, its key opened (AES-GCM) only when the decision reads
+   * it: that is the device that sent this message, not every MAC device of the subscriber on
+   * every step.
+   */
+  private macOf(sealed: string, main: string, device: string, counter: number, refusals: number[]): DeviceMac {
+    const sealer = this.sealer;
+    let key: Uint8Array | undefined;
+    return {
+      get key(): Uint8Array {
+        key ??= sealer.open(sealed, main, device);
+        return key;
+      },
+      counter,
+      refusals,
+    };
   }
 
   /** Reserves a confirmation code for this main SIM (unique among pending payments), or false. */

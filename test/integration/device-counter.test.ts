@@ -88,4 +88,37 @@ describe('a MAC device’s counter under concurrent workers (integration)', func
     const payments = await clients[0].hlen(keys.payments(MAIN));
     assert.equal(payments, 1, 'one waiting half');
   });
+
+  it('opens only the sending device’s key: another MAC device whose key cannot be opened does not stop the subscriber paying', async () => {
+    const keys = createKeys('sp');
+    const sealer = DeviceKeySealer.fromConfig('ab'.repeat(32));
+    const client = clients[0];
+    const scripts = registerScripts(client);
+    const enrol = new EnrolmentStore(client, keys, scripts);
+    const main = '254771000002';
+    const [good, broken] = ['254772000002', '254772000003'];
+    const now = Date.now();
+    await enrol.createSubscriber({ msisdn: main, balanceMinor: 10_000 }, now);
+    const key = provisionDeviceKey(sealer, main, good, '4821');
+    await enrol.bindDevice(main, { msisdn: good, sealedKey: key.sealedKey }, now);
+    // Sealed under another key-encryption key (a misconfigured process): opening it throws.
+    const foreign = provisionDeviceKey(DeviceKeySealer.fromConfig('cd'.repeat(32)), main, broken, '1234');
+    await enrol.bindDevice(main, { msisdn: broken, sealedKey: foreign.sealedKey }, now);
+    assert.throws(() => sealer.open(foreign.sealedKey, main, broken), 'the broken device’s key really cannot be opened');
+
+    const deps = {
+      store: new PaymentStore(client, keys, scripts, 3600, sealer),
+      outbox: { send: async (_id: string, replies: Array<{ kind: string }>) => replies.length },
+      expiries: new ExpiryStore(client, keys, scripts),
+      rules,
+      log: pino({ level: 'silent' }),
+    };
+    const merchant = { exists: true, name: 'Corner Shop' };
+    const request = { type: 'request' as const, moId: 'mo-lazy-req', amountMinor: 700, merchant: 'SHOP42', channel: 'sms' as const };
+    assert.equal(await runPaymentStep(deps, main, 'mo-lazy-req', request, merchant), 'awaiting_device');
+    const [counter, mac] = deviceToken(Buffer.from(key.deviceKey, 'base64url'), '4821', { main, amountMinor: 700, merchant: 'SHOP42', counter: 1 }, hmacSha256).split(':');
+    const half = { type: 'device' as const, moId: 'mo-lazy-dev', device: good, amountMinor: 700, merchant: 'SHOP42', auth: { counter: Number(counter), mac } };
+    assert.equal(await runPaymentStep(deps, main, 'mo-lazy-dev', half, merchant), 'completed');
+    assert.equal(Number(await client.hget(keys.subscriber(main), 'balance')), 10_000 - 700);
+  });
 });
