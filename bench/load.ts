@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { createKeys } from '../src/store/keys';
 import { registerScripts } from '../src/store/scripts';
 import { EnrolmentStore } from '../src/store/enrolment';
+import { MerchantStore } from '../src/store/merchants';
 import { QUEUE } from '../src/queues';
 import { mosInJob } from '../src/gateway/mo-group-commit';
 import { formatAmount } from '../src/domain/money';
@@ -60,8 +61,7 @@ export async function enrol(redis: Redis, from: number, count: number, concurren
 }
 
 export async function createMerchant(redis: Redis): Promise<void> {
-  const store = new EnrolmentStore(redis, createKeys(KEY_PREFIX), registerScripts(redis));
-  await store.createMerchant({ code: MERCHANT, name: 'Corner Shop' }, Date.now());
+  await new MerchantStore(redis, createKeys(KEY_PREFIX), registerScripts(redis)).create({ code: MERCHANT, name: 'Corner Shop' }, Date.now());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 import { deviceBlockedUntil, recentRefusals } from '../domain/device-auth';
 import { toMoney, type Money } from '../domain/money';
 import type { Payment } from '../domain/payment';
-import type { CreditResult, DeviceRecord, MerchantRecord, SubscriberRecord } from '../store/enrolment';
+import type { CreditResult, DeviceRecord, SubscriberRecord } from '../store/enrolment';
+import type { MerchantRecord } from '../store/merchants';
 import type { JournalEntry } from '../store/journal';
 import type { Refund } from '../store/refunds';
 

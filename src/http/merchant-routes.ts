@@ -1,7 +1,8 @@
 import type { Response } from 'express';
 import type { Operator } from './access';
 import { audit } from './access';
-import { EnrolmentError, EnrolmentStore } from '../store/enrolment';
+import { EnrolmentError } from '../store/enrolment';
+import { MerchantStore } from '../store/merchants';
 import { WebhookAttempts } from '../store/webhook-attempts';
 import { adminSchemas } from './admin-schemas';
 import { merchantJson } from './admin-views';
@@ -15,7 +16,7 @@ import type { AdminDeps } from './admin-deps';
 
 export function merchantRoutes(deps: AdminDeps): ApiRoute[] {
   const { config, log } = deps;
-  const store = new EnrolmentStore(deps.redis, deps.keys, deps.scripts);
+  const store = new MerchantStore(deps.redis, deps.keys, deps.scripts);
   const attempts = new WebhookAttempts(deps.redis, deps.keys);
   const s = adminSchemas(config);
   const fmt = { currency: config.currency, minorDigits: config.minorDigits };
@@ -23,7 +24,7 @@ export function merchantRoutes(deps: AdminDeps): ApiRoute[] {
   const tag = 'merchants';
   /** A merchant as read: never the secret (merchantJson shows one only when it was just made). */
   const read = async (code: string) => {
-    const m = await store.getMerchant(code);
+    const m = await store.get(code);
     if (!m) throw new EnrolmentError('NO_MERCHANT');
     return m;
   };
@@ -32,7 +33,7 @@ export function merchantRoutes(deps: AdminDeps): ApiRoute[] {
     route(
       { method: 'post', path: '/v1/merchants', role: 'admin', tag, summary: 'Create a merchant', description: 'With `webhookUrl`, the answer carries `webhookSecret`, shown this once.', body: s.createMerchant, responses: { 201: { description: 'created', schema: Merchant }, 409: { description: "the code exists, or the phone is another merchant's" } } },
       async ({ body }, _req, res) => {
-        const merchant = await store.createMerchant(body, Date.now());
+        const merchant = await store.create(body, Date.now());
         log.info({ merchant: merchant.code, operator: operatorOf(res).name }, 'merchant created');
         await audit(res, { action: 'merchant.create', target: merchant.code, details: { name: merchant.name, withPhone: merchant.msisdn !== undefined, withWebhook: merchant.webhookUrl !== undefined } });
         res.status(201).json(merchantJson(merchant, fmt));
@@ -42,7 +43,7 @@ export function merchantRoutes(deps: AdminDeps): ApiRoute[] {
     route(
       { method: 'get', path: '/v1/merchants', role: 'viewer', tag, summary: 'Merchants in the order they were created, in pages', query: s.merchantList, responses: { 200: { description: 'one page', schema: MerchantPage }, 404: { description: '`after` names no merchant' } } },
       async ({ query }, _req, res) => {
-        const page = await store.listMerchants({ after: query.after, limit: query.limit ?? 50 });
+        const page = await store.list({ after: query.after, limit: query.limit ?? 50 });
         res.json({ merchants: page.merchants.map((m) => merchantJson(m, fmt)), next: page.next });
       },
     ),

@@ -2,7 +2,6 @@ import { UnrecoverableError } from '../queues/job-errors';
 import type { Logger } from 'pino';
 import type { MoMessage } from '../queues';
 import type { Reply } from '../domain/decision';
-import type { PaymentStore } from '../store/payments';
 import { parseCommand, type Command } from '../domain/grammar';
 import { maskMsisdn } from '../domain/msisdn';
 import { identityFromSmppAddress } from './sender-identity';

@@ -4,6 +4,7 @@ import { createFailFastConnection, redisTarget } from '../store/redis';
 import { createKeys } from '../store/keys';
 import { registerScripts } from '../store/scripts';
 import { EnrolmentError, EnrolmentStore } from '../store/enrolment';
+import { MerchantStore } from '../store/merchants';
 import { parseAmount } from '../domain/money';
 import { STORE_REFUSAL_STATUS } from '../http/admin-errors';
 
@@ -18,7 +19,9 @@ export async function seedDemo(config: Config, log: Logger): Promise<void> {
     redis.once('ready', resolve);
     redis.once('error', reject);
   });
-  const store = new EnrolmentStore(redis, createKeys(config.redis.keyPrefix), registerScripts(redis));
+  const keys = createKeys(config.redis.keyPrefix);
+  const scripts = registerScripts(redis);
+  const store = new EnrolmentStore(redis, keys, scripts);
   const balance = parseAmount(demo.balance, config.minorDigits, Number.MAX_SAFE_INTEGER);
   const now = Date.now();
   const ignoreExisting = (err: unknown): void => {
@@ -27,7 +30,7 @@ export async function seedDemo(config: Config, log: Logger): Promise<void> {
   try {
     await store.createSubscriber({ msisdn: demo.subscriber, name: 'Demo subscriber', balanceMinor: balance.ok ? balance.minor : 0 }, now).catch(ignoreExisting);
     await store.bindDevice(demo.subscriber, { msisdn: demo.device, label: 'Demo debit device' }, now).catch(ignoreExisting);
-    await store.createMerchant({ code: demo.merchant, name: demo.merchantName }, now).catch(ignoreExisting);
+    await new MerchantStore(redis, keys, scripts).create({ code: demo.merchant, name: demo.merchantName }, now).catch(ignoreExisting);
     log.info({ merchant: demo.merchant }, 'demo subscriber, device and merchant ready');
   } finally {
     redis.disconnect();

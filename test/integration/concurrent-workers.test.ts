@@ -5,6 +5,7 @@ import { QUEUE, type MoMessage } from '../../src/queues';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
+import { MerchantStore } from '../../src/store/merchants';
 import { startSystem, type System } from '../support/system';
 import { waitFor } from '../support/wait';
 import { settledCheck } from '../support/ledger';
@@ -39,7 +40,7 @@ describe('four workers racing over 1,000 simultaneous pairs (integration)', func
     const keys = createKeys(PREFIX);
     const store = new EnrolmentStore(client, keys, registerScripts(client));
     const now = Date.now();
-    await store.createMerchant({ code: 'SHOP42', name: 'Corner Shop' }, now);
+    await new MerchantStore(client, keys, registerScripts(client)).create({ code: 'SHOP42', name: 'Corner Shop' }, now);
     const mains: string[] = [];
     for (let i = 0; i < SUBSCRIBERS; i++) {
       const main = `25474${String(i).padStart(7, '0')}`;

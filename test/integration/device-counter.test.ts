@@ -5,6 +5,7 @@ import { deviceToken } from '../../src/domain/device-mac';
 import { runPaymentStep, type PaymentRules } from '../../src/jobs/payment-step';
 import { hmacSha256, DeviceKeySealer, provisionDeviceKey } from '../../src/store/device-keys';
 import { EnrolmentStore } from '../../src/store/enrolment';
+import { MerchantStore } from '../../src/store/merchants';
 import { ExpiryStore } from '../../src/store/expiries';
 import { createKeys } from '../../src/store/keys';
 import { PaymentStore } from '../../src/store/payments';
@@ -54,7 +55,7 @@ describe('a MAC device’s counter under concurrent workers (integration)', func
     const sealer = DeviceKeySealer.fromConfig('ab'.repeat(32));
     const enrol = new EnrolmentStore(clients[0], keys, registerScripts(clients[0]));
     const now = Date.now();
-    await enrol.createMerchant({ code: 'SHOP42', name: 'Corner Shop' }, now);
+    await new MerchantStore(clients[0], keys, registerScripts(clients[0])).create({ code: 'SHOP42', name: 'Corner Shop' }, now);
     await enrol.createSubscriber({ msisdn: MAIN, balanceMinor: 10_000 }, now);
     const key = provisionDeviceKey(sealer, MAIN, DEVICE, '4821');
     await enrol.bindDevice(MAIN, { msisdn: DEVICE, sealedKey: key.sealedKey }, now);

@@ -7,6 +7,7 @@ import { QUEUE, type MoMessage, type MtJob } from '../../src/queues';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
+import { MerchantStore } from '../../src/store/merchants';
 import { PaymentStore, PaymentStoreError } from '../../src/store/payments';
 import { WorkerRole } from '../../src/jobs/worker-role';
 import type { MerchantJob } from '../../src/jobs/merchant-notifier';
@@ -28,6 +29,7 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
   let workerConnection: Redis;
   let outboxConnection: Redis;
   let enrolment: EnrolmentStore;
+  let merchants: MerchantStore;
   const keys = createKeys('sp');
   let seq = 0;
   /** A fresh subscriber with her balance and a bound device, so that no test sees another's money. */
@@ -46,7 +48,8 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
     client = redis.client();
     config = loadConfig({ REDIS_URL: redis.url, LOG_LEVEL: 'silent' });
     enrolment = new EnrolmentStore(client, keys, registerScripts(client));
-    await enrolment.createMerchant({ code: 'SHOP42', name: 'Corner Shop' }, Date.now());
+    merchants = new MerchantStore(client, keys, registerScripts(client));
+    await merchants.create({ code: 'SHOP42', name: 'Corner Shop' }, Date.now());
     workerConnection = redis.client();
     outboxConnection = redis.client();
     const bull = new Bull(config, workerConnection);
@@ -88,7 +91,7 @@ describe('exactly once: retried jobs and the ledger (integration)', function () 
     const mtQueue = new Queue<MtJob>(QUEUE.mt, { connection: client, prefix: config.redis.queuePrefix });
     try {
       // Its own merchant too, whose balance is this payment alone.
-      await enrolment.createMerchant({ code: 'SHOPR', name: 'Retry Shop' }, Date.now());
+      await merchants.create({ code: 'SHOPR', name: 'Retry Shop' }, Date.now());
       const { main, device: deviceSim } = await enrol(100_00);
       const request = mo('retry-req', main, 'PAY 10.00 SHOPR');
       const device = mo('retry-dev', deviceSim, 'PAY 10.00 SHOPR');

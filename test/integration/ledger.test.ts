@@ -5,6 +5,7 @@ import { decision, startPayment, transition, type Payment } from '../../src/doma
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
+import { MerchantStore } from '../../src/store/merchants';
 import { PaymentStore } from '../../src/store/payments';
 import { Journal } from '../../src/store/journal';
 import { RefundStore } from '../../src/store/refunds';
@@ -45,7 +46,7 @@ describe('ledger: the journal (integration)', function () {
     refunds = new RefundStore(client, keys, scripts);
     journal = new Journal(client, keys, scripts);
     ledger = new LedgerOutbox(client, keys, scripts);
-    for (const code of ['SHOPA', 'SHOPB']) await enrol.createMerchant({ code, name: code }, Date.now());
+    for (const code of ['SHOPA', 'SHOPB']) await new MerchantStore(client, keys, scripts).create({ code, name: code }, Date.now());
   });
   after(async () => {
     client?.disconnect();

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentError, EnrolmentStore } from '../../src/store/enrolment';
+import { MerchantStore } from '../../src/store/merchants';
 import { ReassemblyStore } from '../../src/store/reassembly';
 import { freePort } from '../../src/store/redis-server';
 import { startRedis } from '../support/processes';
@@ -41,6 +42,7 @@ describe('single-slot scripts and their step order (redis-server in cluster mode
   let redis: Redis;
   const keys = createKeys('sp');
   let store: EnrolmentStore;
+  let merchants: MerchantStore;
   const A = '254700000101';
   const B = '254700000102';
   const C = '254700000103';
@@ -50,6 +52,7 @@ describe('single-slot scripts and their step order (redis-server in cluster mode
     node = await startClusterNode();
     redis = node.client();
     store = new EnrolmentStore(redis, keys, registerScripts(redis));
+    merchants = new MerchantStore(redis, keys, registerScripts(redis));
     for (const m of [A, B, C]) await store.createSubscriber({ msisdn: m, balanceMinor: 0 }, Date.now());
   });
   after(async () => {
@@ -162,35 +165,35 @@ describe('single-slot scripts and their step order (redis-server in cluster mode
 
   describe('createMerchant', () => {
     it('creates hash, phone pointer and index entry; PHONE_TAKEN for another merchant’s phone, without writing anything', async () => {
-      const m = await store.createMerchant({ code: 'SLOT1', name: 'One', msisdn: '254722000001' }, 5000);
+      const m = await merchants.create({ code: 'SLOT1', name: 'One', msisdn: '254722000001' }, 5000);
       assert.equal(m.msisdn, '254722000001');
       assert.equal(await redis.get(keys.merchantPhone('254722000001')), 'SLOT1');
       assert.equal(await redis.zscore(keys.merchantIndex(), 'SLOT1'), '5000');
-      await refusedWith(store.createMerchant({ code: 'SLOT2', name: 'Two', msisdn: '254722000001' }, 6000), 'PHONE_TAKEN');
+      await refusedWith(merchants.create({ code: 'SLOT2', name: 'Two', msisdn: '254722000001' }, 6000), 'PHONE_TAKEN');
       assert.equal(await redis.exists(keys.merchant('SLOT2')), 0);
       assert.equal(await redis.zscore(keys.merchantIndex(), 'SLOT2'), null);
       assert.equal(await redis.get(keys.merchantPhone('254722000001')), 'SLOT1');
     });
 
     it('MERCHANT_EXISTS releases the phone pointer it claimed when the phone is not the merchant’s, and keeps the merchant’s own', async () => {
-      await store.createMerchant({ code: 'SLOT6', name: 'Six', msisdn: '254722000006' }, 6500);
-      await refusedWith(store.createMerchant({ code: 'SLOT6', name: 'Again', msisdn: '254722000002' }, 7000), 'MERCHANT_EXISTS');
+      await merchants.create({ code: 'SLOT6', name: 'Six', msisdn: '254722000006' }, 6500);
+      await refusedWith(merchants.create({ code: 'SLOT6', name: 'Again', msisdn: '254722000002' }, 7000), 'MERCHANT_EXISTS');
       assert.equal(await redis.exists(keys.merchantPhone('254722000002')), 0);
-      await refusedWith(store.createMerchant({ code: 'SLOT6', name: 'Again', msisdn: '254722000006' }, 7000), 'MERCHANT_EXISTS');
+      await refusedWith(merchants.create({ code: 'SLOT6', name: 'Again', msisdn: '254722000006' }, 7000), 'MERCHANT_EXISTS');
       assert.equal(await redis.get(keys.merchantPhone('254722000006')), 'SLOT6');
-      assert.equal((await store.getMerchant('SLOT6'))?.name, 'Six');
+      assert.equal((await merchants.get('SLOT6'))?.name, 'Six');
     });
 
     it('a merchant missing from the index (crash between create and ZADD) is re-indexed, with its createdAt, by a repeated create', async () => {
-      await store.createMerchant({ code: 'SLOT3', name: 'Three' }, 8000);
+      await merchants.create({ code: 'SLOT3', name: 'Three' }, 8000);
       await redis.zrem(keys.merchantIndex(), 'SLOT3');
-      await refusedWith(store.createMerchant({ code: 'SLOT3', name: 'Three' }, 9999), 'MERCHANT_EXISTS');
+      await refusedWith(merchants.create({ code: 'SLOT3', name: 'Three' }, 9999), 'MERCHANT_EXISTS');
       assert.equal(await redis.zscore(keys.merchantIndex(), 'SLOT3'), '8000');
     });
 
     it('a phone pointer left by a crashed attempt of the same code does not block it', async () => {
       await redis.set(keys.merchantPhone('254722000004'), 'SLOT4');
-      const m = await store.createMerchant({ code: 'SLOT4', name: 'Four', msisdn: '254722000004', webhookUrl: 'https://example.com/hook' }, 10_000);
+      const m = await merchants.create({ code: 'SLOT4', name: 'Four', msisdn: '254722000004', webhookUrl: 'https://example.com/hook' }, 10_000);
       assert.ok(m.webhookSecret?.startsWith('whsec_'));
       assert.equal(await redis.get(keys.merchantPhone('254722000004')), 'SLOT4');
       assert.equal(await redis.zscore(keys.merchantIndex(), 'SLOT4'), '10000');
@@ -198,12 +201,12 @@ describe('single-slot scripts and their step order (redis-server in cluster mode
 
     it('concurrent creations of one code with different phones: exactly one wins, only its phone stays pointed', async () => {
       const phones = Array.from({ length: 10 }, (_, i) => `2547230000${String(i).padStart(2, '0')}`);
-      const results = await Promise.allSettled(phones.map((msisdn) => store.createMerchant({ code: 'SLOT5', name: 'Five', msisdn }, 11_000)));
+      const results = await Promise.allSettled(phones.map((msisdn) => merchants.create({ code: 'SLOT5', name: 'Five', msisdn }, 11_000)));
       const won = results.findIndex((r) => r.status === 'fulfilled');
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as EnrolmentError).code, 'MERCHANT_EXISTS');
       for (const [i, p] of phones.entries()) assert.equal(await redis.get(keys.merchantPhone(p)), i === won ? 'SLOT5' : null);
-      assert.equal((await store.getMerchant('SLOT5'))?.msisdn, phones[won]);
+      assert.equal((await merchants.get('SLOT5'))?.msisdn, phones[won]);
     });
   });
 

@@ -5,6 +5,7 @@ import { startSimulatorProcess } from '../../smsc-sim/harness';
 import { createKeys } from '../../src/store/keys';
 import { registerScripts } from '../../src/store/scripts';
 import { EnrolmentStore } from '../../src/store/enrolment';
+import { MerchantStore } from '../../src/store/merchants';
 import { freePort } from '../../src/store/redis-server';
 import { QUEUE } from '../../src/queues';
 import { http } from './http';
@@ -98,8 +99,7 @@ export class FaultRig {
       const r = await http<{ connections?: Array<{ gateway: string; canTransmit: boolean }> }>('GET', `${this.baseUrl}/readyz`);
       return r.status === 200 && new Set((r.body.connections ?? []).filter((c) => c.canTransmit).map((c) => c.gateway)).size >= gateways.length;
     }, 20_000);
-    const store = new EnrolmentStore(this.client, createKeys(PREFIX), registerScripts(this.client));
-    await store.createMerchant({ code: 'SHOP42', name: 'Corner Shop' }, Date.now());
+    await new MerchantStore(this.client, createKeys(PREFIX), registerScripts(this.client)).create({ code: 'SHOP42', name: 'Corner Shop' }, Date.now());
   }
 
   startSim(): Promise<Sim> {
