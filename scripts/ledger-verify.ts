@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     process.stderr.write('ledger:verify: REDIS_URL (redis.url) or REDIS_CLUSTER_NODES (redis.clusterNodes) is not set\n');
     process.exit(2);
   }
-  const redis = createFailFastConnection(target, 'simpair-ledger-verify');
+  const redis = createFailFastConnection(target, 'simpair-ledger-verify', config.redis.failFastTimeoutMs);
   redis.on('error', () => undefined);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -14,7 +14,7 @@ import { STORE_REFUSAL_STATUS } from '../http/admin-errors';
  */
 export async function seedDemo(config: Config, log: Logger): Promise<void> {
   const demo = config.embedded.demo;
-  const redis = createFailFastConnection(redisTarget(config.redis)!, 'simpair-demo-seed');
+  const redis = createFailFastConnection(redisTarget(config.redis)!, 'simpair-demo-seed', config.redis.failFastTimeoutMs);
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
     redis.once('error', reject);

@@ -41,7 +41,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     return r;
   };
   const stops: Array<() => Promise<void>> = [];
-  await warnAboutRedis(target, log);
+  await warnAboutRedis(target, config.redis.failFastTimeoutMs, log);
   const running: RunningRoles = { stop: async () => undefined };
 
   if (roles.includes('worker')) {
@@ -61,7 +61,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
   }
   if (roles.includes('gateway')) {
     if (!config.smpp.url && !config.smpp.connections.length) throw new Error('SMPP_URL (smpp.url) or smpp.connections is not set');
-    const intakeRedis = conn(createFailFastConnection(target, 'simpair-gateway-intake', { timeoutMs: config.redis.failFastTimeoutMs }));
+    const intakeRedis = conn(createFailFastConnection(target, 'simpair-gateway-intake', config.redis.failFastTimeoutMs));
     const mtBull = new Bull(config, conn(createWorkerConnection(target, 'simpair-gateway-mt')));
     const gateway = new Gateway({
       config,
@@ -70,7 +70,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
       moQueue: new Bull(config, intakeRedis).queue<MoMessage | MoBatch>(QUEUE.mo),
       worker: (name, processor) => mtBull.worker(name, processor),
       openSession: (sessionOptions) => new EsmeSession(sessionOptions),
-      intakeStoreRedis: conn(createFailFastConnection(target, 'simpair-gateway-intake-store', { autoPipelining: true, timeoutMs: config.redis.failFastTimeoutMs })),
+      intakeStoreRedis: conn(createFailFastConnection(target, 'simpair-gateway-intake-store', config.redis.failFastTimeoutMs, { autoPipelining: true })),
       mtStoreRedis: conn(createWorkerConnection(target, 'simpair-gateway-mt-store', { autoPipelining: true })),
       log: log.child({ role: 'gateway' }),
     });
@@ -79,7 +79,7 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
     stops.unshift(() => gateway.stop()); // intake stops first on shutdown
   }
   if (roles.includes('api')) {
-    const redis = conn(createFailFastConnection(target, 'simpair-api', { timeoutMs: config.redis.failFastTimeoutMs }));
+    const redis = conn(createFailFastConnection(target, 'simpair-api', config.redis.failFastTimeoutMs));
     const keys = createKeys(config.redis.keyPrefix);
     const apiLog = log.child({ role: 'api' });
     const scripts = registerScripts(redis);
@@ -136,13 +136,16 @@ export async function startRoles(config: Config, roles: Role[], log: Logger, opt
   return running;
 }
 
-async function warnAboutRedis(url: RedisTarget, log: Logger): Promise<void> {
-  const probe = createFailFastConnection(url, 'simpair-startup-check');
+/** How long the start-up look at Redis's durability settings waits for Redis (a few reconnects); it only warns. */
+const STARTUP_CHECK_MS = 5000;
+
+async function warnAboutRedis(url: RedisTarget, timeoutMs: number, log: Logger): Promise<void> {
+  const probe = createFailFastConnection(url, 'simpair-startup-check', timeoutMs);
   probe.on('error', () => undefined);
   try {
     await new Promise<void>((resolve, reject) => {
       probe.once('ready', resolve);
-      setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000).unref();
+      setTimeout(() => reject(new Error(`Redis did not answer within ${STARTUP_CHECK_MS / 1000} s`)), STARTUP_CHECK_MS).unref();
     });
     for (const w of await redisDurabilityWarnings(probe)) {
       log.warn({ check: 'redis' }, w);

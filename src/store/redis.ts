@@ -27,15 +27,11 @@ export function createWorkerConnection(target: RedisTarget, name: string, opts: 
   return connect(target, { maxRetriesPerRequest: null, connectionName: name }, opts.autoPipelining ?? false, true);
 }
 
-/** redis.failFastTimeoutMs's default, for tools and tests that build a connection without a config. */
-const DEFAULT_FAIL_FAST_TIMEOUT_MS = 2000;
-
 /**
  * Connection for request paths that must fail fast while Redis is down (deliver_sm intake answers
  * ESME_RX_T_APPN, HTTP answers 503) instead of queueing commands in memory.
  */
-export function createFailFastConnection(target: RedisTarget, name: string, opts: { autoPipelining?: boolean; timeoutMs?: number } = {}): Redis {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_FAIL_FAST_TIMEOUT_MS;
+export function createFailFastConnection(target: RedisTarget, name: string, timeoutMs: number, opts: { autoPipelining?: boolean } = {}): Redis {
   return connect(target, { maxRetriesPerRequest: 0, connectionName: name, connectTimeout: timeoutMs, commandTimeout: timeoutMs }, opts.autoPipelining ?? false, false);
 }
 

@@ -14,7 +14,7 @@ describe('admin API: operations (in-process, real redis)', function () {
   const { api } = rig;
 
   it('503 (not 500) while Redis is unreachable', async () => {
-    const deadRedis = createFailFastConnection({ url: `redis://127.0.0.1:${await freePort()}` }, 'dead');
+    const deadRedis = createFailFastConnection({ url: `redis://127.0.0.1:${await freePort()}` }, 'dead', rig.config.redis.failFastTimeoutMs);
     deadRedis.on('error', () => undefined);
     const dead = await rig.serve(rig.config, deadRedis, registerScripts(deadRedis));
     try {
