@@ -8,8 +8,9 @@ import { servesApi, startRedis, startSimpair, type SimpairProcess, type SimpairR
 import { waitFor } from './wait';
 
 // The whole system for a test file that runs processes: a private redis-server, the simulator
-// process (or several) and simpair (by default all roles in one process; or several processes by role), ready,
-// with the merchant SHOP42 enrolled; plus the few helpers every such test uses to talk to them.
+// process (or several) and simpair (by default all roles in one process; or several processes by
+// role), ready, with the merchant SHOP42 enrolled; plus the few helpers every such test uses to
+// talk to them.
 
 export const E2E_TOKEN = 'e2e-admin-token-0123456789';
 
