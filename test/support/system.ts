@@ -8,8 +8,9 @@ import { servesApi, startRedis, startSimpair, type SimpairProcess, type SimpairR
 import { waitFor } from './wait';
 
 // The whole system for a test file that runs processes: a private redis-server, the simulator
-// process and simpair (by default all roles in one process; or several processes by role), ready,
-// with the merchant SHOP42 enrolled; plus the few helpers every such test uses to talk to them.
+// process (or several) and simpair (by default all roles in one process; or several processes by
+// role), ready, with the merchant SHOP42 enrolled; plus the few helpers every such test uses to
+// talk to them.
 
 export const E2E_TOKEN = 'e2e-admin-token-0123456789';
 
@@ -27,9 +28,16 @@ export interface SimpairSpec {
 export interface SystemOptions {
   /** simpair settings, for every simpair process. */
   env?: Record<string, string>;
-  /** simpair settings that need the simulator's address (e.g. its SIM-swap API). */
-  envFromSim?: (sim: { baseUrl: string }) => Record<string, string>;
+  /** simpair settings that need the simulators' addresses (e.g. the SIM-swap API, SMPP_URL); `sim` is the first. */
+  envFromSim?: (sim: SimulatorProcess, sims: SimulatorProcess[]) => Record<string, string>;
+  /** Settings of every simulator. */
   simEnv?: Record<string, string>;
+  /** One entry per simulator process (its own settings, on top of simEnv); default one. */
+  sims?: Array<Record<string, string>>;
+  /** Runs once the simulators are up, before simpair starts (e.g. to set a fault it meets at once). */
+  beforeSimpair?: (sims: SimulatorProcess[]) => Promise<void>;
+  /** false: return once the API reaches Redis, without waiting for a bind (see `simpair`); default true. */
+  ready?: boolean;
   numberPrefix?: string;
   /** The redis-server's settings; only tests of simpair's start-up checks about Redis change them. */
   redis?: Partial<RedisServerOptions>;
@@ -44,7 +52,10 @@ export interface SystemOptions {
 
 export interface System {
   redis: Awaited<ReturnType<typeof startRedis>>;
+  /** The first simulator. */
   sim: SimulatorProcess;
+  /** Every simulator, `sim` first. */
+  sims: SimulatorProcess[];
   /** The first simpair process. */
   app: SimpairProcess;
   /** Every simpair process, `app` first, those added by startSimpair after. */
@@ -65,12 +76,19 @@ export interface System {
   /** kill -9 of `app`, then a fresh start with the same settings (a crash and a restart). */
   crashAndRestart(): Promise<void>;
   /**
+   * Stops `app` gracefully and starts it again with `env` on top of its settings, on the same HTTP
+   * port; waits for readiness (a bind unless `ready: false`, as at the start).
+   */
+  restartSimpair(env: Record<string, string>, opts?: { ready?: boolean }): Promise<SimpairProcess>;
+  /**
    * A fresh simulator with the same settings on the same SMPP and HTTP ports (so simpair's
    * SMPP_URL reaches it), once the current one is stopped or killed (or stopping it first).
    */
   restartSimulator(): Promise<void>;
   /** Waits until no reply is waiting, running or scheduled for a retry (negative checks need it). */
   repliesDrained(): Promise<void>;
+  /** Every process's recent output (simpair first, then each simulator), for assertion messages. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -88,10 +106,14 @@ export async function startSystem(opts: SystemOptions = {}): Promise<System> {
 async function start(opts: SystemOptions, started: Array<{ stop(): Promise<unknown> }>): Promise<System> {
   const redis = await startRedis(opts.redis);
   started.push(redis);
-  const simEnv = { SIM_DELIVERY_RECEIPT_DELAY_MS: '20', ...opts.simEnv };
-  const sim = await startSimulatorProcess({ env: simEnv });
-  started.push(sim);
-  const baseEnv = { REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sim.smppPort}`, SERVICE_NUMBER: '20555', ADMIN_TOKEN: E2E_TOKEN, ...opts.env, ...opts.envFromSim?.(sim) };
+  const simEnvs = (opts.sims ?? [{}]).map((own) => ({ SIM_DELIVERY_RECEIPT_DELAY_MS: '20', ...opts.simEnv, ...own }));
+  const launched = await Promise.allSettled(simEnvs.map((env) => startSimulatorProcess({ env })));
+  for (const r of launched) if (r.status === 'fulfilled') started.push(r.value);
+  const failed = launched.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const sims = launched.map((r) => (r as PromiseFulfilledResult<SimulatorProcess>).value);
+  await opts.beforeSimpair?.(sims);
+  const baseEnv = { REDIS_URL: redis.url, SMPP_URL: `smpp://127.0.0.1:${sims[0].smppPort}`, SERVICE_NUMBER: '20555', ADMIN_TOKEN: E2E_TOKEN, ...opts.env, ...opts.envFromSim?.(sims[0], sims) };
   const specs = new Map<SimpairProcess, SimpairSpec>();
   const launch = async (spec: SimpairSpec, extra: Record<string, string> = {}): Promise<SimpairProcess> => {
     const p = await startSimpair({ ...baseEnv, ...spec.env, ...extra }, spec.role);
@@ -107,19 +129,29 @@ async function start(opts: SystemOptions, started: Array<{ stop(): Promise<unkno
   const api = (): SimpairProcess => system.apps.find((p) => servesApi(p.role)) ?? system.app;
   /**
    * Readiness as the API tells it: /readyz 200 (Redis, and a bind that can send) with a gateway;
-   * without one (never ready then), the API reaching Redis (no 503 "store unavailable").
+   * without one (never ready then), or when a test wants no bind yet, the API reaching Redis (no
+   * 503 "store unavailable").
    */
-  const ready = async (what: string): Promise<void> => {
+  const ready = async (what: string, bind = true): Promise<void> => {
     const roles = system.apps.map((p) => p.role);
     if (!roles.some(servesApi)) return;
-    if (roles.some((r) => r === 'all' || r === 'gateway')) await waitFor(what, async () => (await http('GET', `${api().baseUrl}/readyz`)).status === 200);
+    if (bind && roles.some((r) => r === 'all' || r === 'gateway')) await waitFor(what, async () => (await http('GET', `${api().baseUrl}/readyz`)).status === 200);
     else await waitFor(`${what}: the API reaching Redis`, async () => [200, 404].includes((await system.admin('GET', '/v1/merchants/SHOP42')).status));
   };
   let seq = 0;
   const prefix = opts.numberPrefix ?? '2547';
+  /** kill -9 (a crash) or a graceful stop of `app`, then `app` again on its HTTP port with `extra` env. */
+  const relaunch = async (how: 'kill' | 'stop', extra: Record<string, string>): Promise<SimpairProcess> => {
+    const old = system.app;
+    await old[how]();
+    system.app = await launch(specs.get(old)!, { ...extra, HTTP_PORT: String(old.httpPort) });
+    system.apps[0] = system.app;
+    return system.app;
+  };
   const system: System = {
     redis,
-    sim,
+    sim: sims[0],
+    sims,
     app: apps[0],
     apps,
     admin: (method, path, body) => http(method, `${api().baseUrl}${path}`, body, { authorization: `Bearer ${E2E_TOKEN}` }),
@@ -158,16 +190,19 @@ async function start(opts: SystemOptions, started: Array<{ stop(): Promise<unkno
       return p;
     },
     async crashAndRestart() {
-      const old = system.app;
-      await old.kill();
-      system.app = await launch(specs.get(old)!, { HTTP_PORT: String(old.httpPort) });
-      system.apps[0] = system.app;
+      await relaunch('kill', {});
       await ready('readiness after the restart');
+    },
+    async restartSimpair(env, { ready: waitReady = true } = {}) {
+      const app = await relaunch('stop', env);
+      await ready('readiness after the restart', waitReady);
+      return app;
     },
     async restartSimulator() {
       const { smppPort, httpPort } = system.sim;
       await system.sim.stop();
-      system.sim = await startSimulatorProcess({ env: { ...simEnv, SIM_SMPP_PORT: String(smppPort), SIM_HTTP_PORT: String(httpPort) } });
+      system.sim = await startSimulatorProcess({ env: { ...simEnvs[0], SIM_SMPP_PORT: String(smppPort), SIM_HTTP_PORT: String(httpPort) } });
+      system.sims[0] = system.sim;
     },
     async repliesDrained() {
       const client = redis.client();
@@ -179,13 +214,15 @@ async function start(opts: SystemOptions, started: Array<{ stop(): Promise<unkno
         client.disconnect();
       }
     },
+    output: () =>
+      [...system.apps.map((p) => `--- simpair (${p.role}) ---\n${p.output()}`), ...system.sims.map((s, i) => `--- simulator ${i + 1} ---\n${s.output()}`)].join('\n'),
     async stop() {
       await Promise.all(system.apps.map((p) => p.stop()));
-      await system.sim.stop();
+      await Promise.all(system.sims.map((s) => s.stop()));
       await redis.stop();
     },
   };
-  await ready('readiness');
+  await ready('readiness', opts.ready ?? true);
   if (apps.some((p) => servesApi(p.role))) {
     assert.equal((await system.admin('POST', '/v1/merchants', { code: 'SHOP42', name: 'Corner Shop' })).status, 201);
   }

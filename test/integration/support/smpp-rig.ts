@@ -3,19 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { startSimulatorProcess, type SimulatorProcess } from '../../../smsc-sim/harness';
+import type { SimulatorProcess } from '../../../smsc-sim/harness';
 import type { MoMessage, MtJob, MtMessage } from '../../../src/queues';
 import { http, httpAnswer } from '../../support/http';
-import { startRedis, startSimpair, type SimpairProcess } from '../../support/processes';
+import type { SimpairProcess } from '../../support/processes';
+import { startSystem, type InboxMessage, type System } from '../../support/system';
 import { waitFor } from '../../support/wait';
 import type { BindLogEntry } from '../../../smsc-sim/binds';
 import type { SubmitLogEntry } from '../../../smsc-sim/submit';
 
-// Shared setup of the SMPP integration files: a private redis-server, one or more simulator
-// processes and simpair (all roles in one process), plus typed views of the simulator's control
-// API and simpair's /readyz, /metrics and queues. Each test file builds the rig it needs.
-
-export const SERVICE_NUMBER = '20555';
+// The SMPP integration files' view of the shared system (startSystem: a private redis-server, one
+// or more simulator processes and simpair, all roles in one process): typed views of the
+// simulator's control API and of simpair's /readyz, /metrics and queues. Each test file builds the
+// rig it needs.
 
 /** One entry of the simulator's GET /binds. */
 export type BindEntry = BindLogEntry;
@@ -30,11 +30,6 @@ export interface SimSession {
 
 /** One submit_sm as the simulator logs it (GET /submits). */
 export type SubmitEntry = SubmitLogEntry;
-
-export interface InboxMessage {
-  text: string;
-  state: string;
-}
 
 export interface ReadySession {
   bind: string;
@@ -191,7 +186,7 @@ export interface RigOptions {
 }
 
 export interface Rig {
-  redis: Awaited<ReturnType<typeof startRedis>>;
+  redis: System['redis'];
   sims: SimApi[];
   /** The first simulator. */
   sim: SimApi;
@@ -203,53 +198,37 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
+/** The shared system (test/support/system.ts), seen through the typed views above. */
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {
-  const redis = await startRedis();
-  const client = redis.client();
-  const procs = await Promise.all((opts.sims ?? [{}]).map((env) => startSimulatorProcess({ env: { SIM_DELIVERY_RECEIPT_DELAY_MS: '20', ...env } })));
-  const sims = procs.map((p) => new SimApi(p));
-  let app: SimpairProcess | undefined;
-  const stop = async () => {
-    await app?.stop();
-    await Promise.all(procs.map((p) => p.stop()));
-    client.disconnect();
-    await redis.stop();
-  };
-  const launch = async (extra: Record<string, string>, waitReady: boolean): Promise<AppApi> => {
-    app = await startSimpair({ ...baseEnv, ...extra });
-    const api = new AppApi(app, client);
-    if (waitReady) await waitFor('readiness 200', async () => (await api.readyz()).status === 200);
-    return api;
-  };
-  let baseEnv: Record<string, string> = {};
-  try {
-    await opts.beforeApp?.(sims);
-    baseEnv = {
-      REDIS_URL: redis.url,
-      SMPP_URL: `smpp://127.0.0.1:${sims[0].proc.smppPort}`,
-      SERVICE_NUMBER,
+  let sims: SimApi[] = [];
+  const views = (procs: SimulatorProcess[]): SimApi[] => (sims.length ? sims : (sims = procs.map((p) => new SimApi(p))));
+  const sys = await startSystem({
+    sims: opts.sims,
+    beforeSimpair: async (procs) => opts.beforeApp?.(views(procs)),
+    envFromSim: (_first, procs) => ({
       SMPP_SEGMENTS_PER_SECOND: '400',
-      ...(opts.config ? { SIMPAIR_CONFIG: writeJsonFile('simpair.json', opts.config(sims)) } : {}),
-      ...opts.env?.(sims),
-    };
-    const rig: Rig = {
-      redis,
-      sims,
-      sim: sims[0],
-      app: await launch({}, opts.waitReady ?? true),
-      async restartApp(env, o = {}) {
-        await app?.stop();
-        rig.app = await launch(env, o.waitReady ?? true);
-        return rig.app;
-      },
-      output: () => `--- simpair ---\n${app?.output()}\n${procs.map((p, i) => `--- simulator ${i + 1} ---\n${p.output()}`).join('\n')}`,
-      stop,
-    };
-    return rig;
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+      ...(opts.config ? { SIMPAIR_CONFIG: writeJsonFile('simpair.json', opts.config(views(procs))) } : {}),
+      ...opts.env?.(views(procs)),
+    }),
+    ready: opts.waitReady ?? true,
+  });
+  const client = sys.redis.client();
+  const rig: Rig = {
+    redis: sys.redis,
+    sims: views(sys.sims),
+    sim: views(sys.sims)[0],
+    app: new AppApi(sys.app, client),
+    async restartApp(env, o = {}) {
+      rig.app = new AppApi(await sys.restartSimpair(env, { ready: o.waitReady ?? true }), client);
+      return rig.app;
+    },
+    output: () => sys.output(),
+    async stop() {
+      client.disconnect();
+      await sys.stop();
+    },
+  };
+  return rig;
 }
 
 /** A fresh MSISDN per call, so tests never share a handset (and its rate limit or identity). */
